@@ -1,0 +1,86 @@
+// `atstudio train <config.json>` and `atstudio resume <run>`: validate, pick a backend, create or open the
+// run folder, hand it to core/train, show progress, and turn the outcome into an exit code.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { chooseBackend } from '../backend.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, oneLine, UsageError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { resolveRunId } from '../lookup.js';
+import { ProgressView, progressMode } from '../progress.js';
+import { resolveRunsDir } from '../runsDir.js';
+import { createTrainControl, readRunConfigFile, runTraining, RunStore, teacherRecipe, type RunHandle } from '../engine.js';
+import { summaryLines } from './summary.js';
+
+export interface TrainFlags { epochs?: number; limit?: number; backend?: string; json?: boolean; runsDir?: string }
+
+export async function trainCommand(io: CliIO, configFile: string, flags: TrainFlags): Promise<number> {
+  const file = path.resolve(io.cwd, configFile);
+  if (!existsSync(file)) throw new Error(`${file}: no such file`);
+  const config = await readRunConfigFile(file);
+  const store = new RunStore(resolveRunsDir(flags.runsDir, io.env, io.cwd));
+  const backend = await chooseBackend(io, flags.backend, config.backend);
+  const run = await store.create(resolvePaths(config, path.dirname(file)));
+  return train(io, run, backend, flags, false);
+}
+
+export async function resumeCommand(io: CliIO, ref: string, flags: TrainFlags): Promise<number> {
+  const runsDir = resolveRunsDir(flags.runsDir, io.env, io.cwd);
+  const store = new RunStore(runsDir);
+  const run = await store.open(await resolveRunId(store, ref, runsDir));
+  const status = await run.readStatus();
+  if (status.status === 'done') throw new UsageError(`run ${run.id} is already done; nothing to resume`);
+  const backend = await chooseBackend(io, flags.backend, run.config.backend);
+  return train(io, run, backend, flags, true);
+}
+
+async function train(io: CliIO, run: RunHandle, backend: Awaited<ReturnType<typeof chooseBackend>>,
+  flags: TrainFlags, resume: boolean): Promise<number> {
+  const view = new ProgressView(io, progressMode(io, !!flags.json), {
+    teacher: flags.epochs ?? teacherRecipe(run.config).epochs,
+    student: flags.epochs ?? run.config.training.epochs,
+  });
+  view.line(`${resume ? 'resuming' : 'run'} ${run.id} → ${run.dir}`);
+  const control = createTrainControl();
+  let interrupts = 0;
+  const off = io.onInterrupt(() => {
+    interrupts++;
+    if (interrupts === 1) {
+      // Cancel between steps so the checkpoint and status are written; the run stays resumable.
+      io.stderr.write('\ncancelling after the current step… (Ctrl-C again to quit at once)\n');
+      control.cancel();
+    } else {
+      view.stopBar();
+      io.exit(EXIT_INTERRUPTED);
+    }
+  });
+  try {
+    await runTraining(run, {
+      onEvent: view.onEvent, control, backend, resume,
+      ...(flags.epochs !== undefined ? { epochsOverride: flags.epochs } : {}),
+      ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+    });
+    view.stopBar();
+    const status = (await run.readStatus()).status;
+    if (status === 'cancelled' || view.cancelled || interrupts > 0) return EXIT_INTERRUPTED;
+    if (status === 'failed' || view.failed) {
+      io.stderr.write(`atstudio: run ${run.id} failed: ${view.failed ?? 'see its log'}\n`);
+      return EXIT_FAILURE;
+    }
+    if (view.mode !== 'json') for (const l of await summaryLines(run)) view.line(l);
+    return EXIT_OK;
+  } catch (err) {
+    view.stopBar();
+    io.stderr.write(`atstudio: run ${run.id} failed: ${oneLine(err)}\n`);
+    return interrupts > 0 ? EXIT_INTERRUPTED : EXIT_FAILURE;
+  } finally {
+    off();
+  }
+}
+
+/** Relative dataset and teacher paths in a config file mean "relative to that file", not to the shell. */
+function resolvePaths<T extends { data: { path: string }; teacher?: unknown }>(config: T, dir: string): T {
+  const out = { ...config, data: { ...config.data, path: path.resolve(dir, config.data.path) } };
+  const t = config.teacher as { source?: string; path?: string } | undefined;
+  if (t?.source === 'file' && t.path) out.teacher = { ...t, path: path.resolve(dir, t.path) };
+  return out;
+}

@@ -1,0 +1,95 @@
+// The command tree (commander). Each action only parses flags and calls one command function; the
+// command's return value is the exit code.
+import { Command, Option } from 'commander';
+import type { CliIO } from './io.js';
+import { backendName, modelName, positiveInt, shape } from './options.js';
+import { trainCommand, resumeCommand } from './commands/train.js';
+import { evalCommand, type EvalFlags } from './commands/eval.js';
+import { runsCommand } from './commands/runs.js';
+import { compareCommand } from './commands/compare.js';
+import { inspectCommand } from './commands/inspect.js';
+import { benchCommand } from './commands/bench.js';
+
+const RUNS_DIR_HELP = 'folder of runs (default: $ATSTUDIO_RUNS_DIR, else the per-user data folder)';
+const BACKEND_HELP = 'tensorflow-gpu, tensorflow, wasm, cpu or auto (default: $ATSTUDIO_BACKEND, else auto)';
+
+export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command('atstudio')
+    .description('Attention Transfer Studio: train a small student network with attention transfer from a teacher (Zagoruyko & Komodakis, ICLR 2017).')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      getOutHelpWidth: () => io.stdout.columns ?? 100,
+      getErrHelpWidth: () => 100,
+    });
+  const act = <A extends unknown[]>(fn: (...a: A) => Promise<number>) =>
+    async (...a: A) => setExit(await fn(...a));
+  const runsDir = () => new Option('--runs-dir <dir>', RUNS_DIR_HELP);
+  const backend = () => new Option('--backend <name>', BACKEND_HELP).argParser(backendName);
+  const json = () => new Option('--json', 'one JSON object per line on stdout, logs on stderr');
+
+  program.command('train')
+    .description('train a run from a config file (teacher first when the config says so, then the student)')
+    .argument('<config>', 'run config (JSON), see examples/')
+    .option('--epochs <n>', 'override the number of epochs (teacher and student)', positiveInt)
+    .option('--limit <n>', 'use only the first N training and N test examples (a quick trial of a config)', positiveInt)
+    .addOption(backend()).addOption(json()).addOption(runsDir())
+    .action(act((config: string, o: Record<string, never>) => trainCommand(io, config, o)));
+
+  program.command('resume')
+    .description('continue a cancelled, paused or interrupted run from its last checkpoint')
+    .argument('<run>', 'run id (or a unique prefix of it, or its name)')
+    .addOption(backend()).addOption(json()).addOption(runsDir())
+    .action(act((run: string, o: Record<string, never>) => resumeCommand(io, run, o)));
+
+  program.command('eval')
+    .description("top-1, top-5 and loss of a run's student (or a model.json) on a dataset's test split")
+    .argument('<model>', 'run id, or a TF.js model.json')
+    .requiredOption('--data <path>', 'dataset folder (CIFAR-10/100 binary, IDX, or class folders)')
+    .option('--limit <n>', 'only the first N test images', positiveInt)
+    .option('--batch <n>', 'batch size', positiveInt)
+    .addOption(backend()).addOption(json()).addOption(runsDir())
+    .action(act((model: string, o: EvalFlags) => evalCommand(io, model, o)));
+
+  program.command('runs')
+    .description('list the runs: id, name, status, method, teacher → student, top-1, duration')
+    .addOption(json()).addOption(runsDir())
+    .action(act((o: Record<string, never>) => runsCommand(io, o)));
+
+  program.command('compare')
+    .description('a table of metrics for two or more runs')
+    .argument('<runs...>', 'two or more run ids')
+    .addOption(json()).addOption(runsDir())
+    .action(act((runs: string[], o: Record<string, never>) => compareCommand(io, runs, o)));
+
+  program.command('inspect')
+    .description('format, classes, counts and image shape of a dataset folder')
+    .argument('<dataset>', 'dataset folder')
+    .addOption(json())
+    .action(act((dataset: string, o: Record<string, never>) => inspectCommand(io, dataset, o)));
+
+  program.command('bench')
+    .description('images/s of one AT training step on this machine (teacher forward, student forward+backward, SGD)')
+    .option('--batch <n>', 'batch size (default 64)', positiveInt)
+    .option('--student <model>', 'student, e.g. wrn-16-1 (default)', modelName)
+    .option('--teacher <model>', 'teacher, e.g. wrn-16-2 (default)', modelName)
+    .option('--input-shape <HxWxC>', 'image shape (default 32x32x3)', shape)
+    .option('--steps <n>', 'timed steps (default 5)', positiveInt)
+    .option('--warmup <n>', 'untimed warm-up steps (default 2)', positiveInt)
+    .addOption(backend()).addOption(json())
+    .action(act((o: Record<string, never>) => benchCommand(io, o)));
+
+  program.addHelpText('after', `
+Examples:
+  atstudio inspect /usr/share/datasets/fashion-mnist
+  atstudio train examples/fashion-mnist-quick.json --limit 500 --epochs 1
+  atstudio runs
+  atstudio compare <run> <run>
+  atstudio eval <run> --data /usr/share/datasets/fashion-mnist
+
+Exit codes: 0 success, 1 failure (bad config, bad data, failed run), 2 usage error, 130 interrupted.`);
+
+  return program;
+}

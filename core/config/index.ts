@@ -1,0 +1,5 @@
+export * from './types.js';
+export { parseRunConfig, defaultRunConfig, readRunConfigFile, crossCheck } from './runConfig.js';
+export { ConfigError, formatIssues, type ConfigIssue } from './configError.js';
+export { describeModel, describeModels, describeTeacher, defaultRunName, teacherRecipe } from './describe.js';
+export { runConfigSchema, modelFamilySchema, isWrnDepth, DEFAULT_RECIPE } from './schema.js';

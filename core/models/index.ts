@@ -1,0 +1,11 @@
+// Model zoo (WRN, ResNet-18/34, NIN) with named hint taps, summaries, and teachers loaded from files.
+export type { ModelFamilySpec, ModelSpec, TapInfo, ZooModel, ModelSummary, CreateModelOptions } from './types.js';
+export { ModelError } from './types.js';
+export { createModel, estimateModel, modelName } from './create.js';
+export { summarizeModel, layerMultiplyAdds } from './summary.js';
+export { withTaps, proposeTaps, tapInfo } from './taps.js';
+export { loadTeacher } from './teacher.js';
+export { wrnWidths } from './wrn.js';
+export { resolveStem } from './resnet.js';
+export { ninStages } from './nin.js';
+export { saveLayersModel, loadLayersModelFile } from '../io/modelFiles.js';

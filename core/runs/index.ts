@@ -1,0 +1,10 @@
+export * from './types.js';
+export { RunStore, RunNotFoundError, type RunStoreOptions } from './runStore.js';
+export { RunFolder, FILES, mergeStatus, initialStatus } from './runFolder.js';
+export { isValidRunId, newRunId, slugify, RUN_ID_PATTERN } from './runId.js';
+export { CheckpointError, saveCheckpointDir, loadCheckpointDir, recoverCheckpoint, CHECKPOINT_FORMAT, type CheckpointState } from './checkpoint.js';
+export { encodeTensors, decodeTensors, type TensorEntry, type TensorManifest } from './tensorCodec.js';
+export { readJsonLines, JsonLinesAppender } from './jsonl.js';
+export { collectEnvironment, type RunEnvironment } from './environment.js';
+export { stepMetric, epochMetric, latestEpochMetrics } from './metrics.js';
+export { teacherModelPath } from './teacherModel.js';

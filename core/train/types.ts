@@ -1,0 +1,51 @@
+// What runTraining takes and returns.
+import type { BackendChoice } from '../backend/index.js';
+import type { RunEvent } from '../events/index.js';
+import type { Latency } from '../eval/index.js';
+import type { TrainControl } from './control.js';
+
+export interface TrainOptions {
+  onEvent?: (e: RunEvent) => void;
+  /** Pause, resume and cancel, taken between steps. */
+  control?: TrainControl;
+  /** Train this many epochs instead of the config's (both phases); a resumed run keeps the original's. */
+  epochsOverride?: number;
+  /** Use the first N training and N test images (a quick trial); a resumed run keeps the original's. */
+  limit?: number;
+  /** Continue from the run's latest checkpoint. */
+  resume?: boolean;
+  /** The backend already chosen (core/backend selectBackend); chosen here from the config when absent. */
+  backend?: BackendChoice;
+}
+
+export interface PhaseSummary {
+  best?: { epoch: number; top1: number };
+  last?: { epoch: number; top1: number };
+}
+
+/** The finished student: size and speed. */
+export interface FinalStats {
+  params: number;
+  trainableParams: number;
+  multiplyAdds: number;
+  /** float32 weights (params × 4). */
+  sizeBytes: number;
+  /** Bytes of the saved weight files. */
+  fileBytes: number;
+  latency: Latency;
+  /** ms per image at batch 1 (the number compare tables show). */
+  latencyMs: number;
+}
+
+export interface RunResult {
+  runId: string;
+  status: 'done' | 'failed' | 'cancelled';
+  error?: string;
+  /** A checkpoint exists, so `resume` can continue. */
+  resumable: boolean;
+  teacher?: PhaseSummary;
+  student?: PhaseSummary;
+  final?: FinalStats;
+  modelPath?: string;
+  seconds: number;
+}
