@@ -1,0 +1,128 @@
+// The application service's API: everything the UI needs, written once and exposed by two thin adapters
+// (Electron IPC through the preload, and serve mode over HTTP + WebSocket). Every argument and result is
+// plain JSON (Uint8Array images travel as base64 strings), so both transports carry them unchanged.
+import type { RunConfig } from '../config/types.js';
+import type { RunEvent } from '../events/types.js';
+import type { AttentionSnapshot, Metric, ProbeSet, RunStatusFile, RunSummary } from '../runs/types.js';
+import type { ModelFamilySpec, TapInfo } from '../models/types.js';
+import type { ResolvedHintPair, HintPair } from '../attention/hintPairs.js';
+import type { DatasetFormat } from '../data/types.js';
+import type { BackendName } from '../backend/select.js';
+
+/** inspectDataset's result with sample images as base64 PNG, for the wizard. */
+export interface DatasetView {
+  path: string;
+  format: DatasetFormat;
+  classes: string[];
+  trainCount: number;
+  testCount: number;
+  imageShape: [number, number, number];
+  samples: { label: number; pngBase64: string }[];
+  notes?: string[];
+}
+
+export interface ModelEstimate {
+  name: string; // e.g. WRN-16-1
+  params: number;
+  trainableParams: number;
+  multiplyAdds: number;
+  sizeBytes: number;
+  taps: TapInfo[];
+}
+
+export interface EstimateRequest {
+  model: ModelFamilySpec;
+  inputShape: [number, number, number];
+  numClasses: number;
+}
+
+export interface TeacherFileView {
+  path: string;
+  inputShape: [number, number, number] | null;
+  numClasses: number;
+  params: number;
+  taps: TapInfo[];
+  notes?: string[];
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  /** Normalized config with every default filled in, when ok. */
+  config?: RunConfig;
+  /** One entry per problem: the field path and the message. */
+  issues: { path: string; message: string }[];
+  /** Advice that does not block a start (different families, little to transfer, resized pairs…). */
+  warnings: string[];
+}
+
+export interface RunDetail {
+  summary: RunSummary;
+  config: RunConfig;
+  status: RunStatusFile;
+  environment: Record<string, unknown> | null;
+}
+
+export interface BackendOption { name: BackendName; available: boolean; reason: string }
+
+export interface ComparisonRow {
+  runId: string;
+  name: string;
+  method: string;
+  models: string;
+  params?: number;
+  multiplyAdds?: number;
+  sizeBytes?: number;
+  latencyMs?: number;
+  bestTop1?: number;
+  lastTop1?: number;
+  agreement?: number;
+  trainSeconds?: number;
+  backend?: string;
+}
+
+export interface ExportResult { path: string; bytes: number }
+
+/** Subscribing returns an id; events arrive through the transport's event channel until unsubscribed. */
+export type EventListener = (runId: string, event: RunEvent) => void;
+
+export interface AtStudioApi {
+  // Datasets, models, pairing (the wizard)
+  inspectDataset(path: string, format?: DatasetFormat | 'auto'): Promise<DatasetView>;
+  estimateModel(req: EstimateRequest): Promise<ModelEstimate>;
+  inspectTeacherFile(modelJsonPath: string, taps?: string[]): Promise<TeacherFileView>;
+  proposeHintPairs(studentTaps: TapInfo[], teacherTaps: TapInfo[], explicit?: HintPair[]): Promise<ResolvedHintPair[]>;
+  validateConfig(config: unknown): Promise<ValidationResult>;
+  defaultConfig(): Promise<RunConfig>;
+  backends(): Promise<BackendOption[]>;
+
+  // Runs
+  startRun(config: unknown): Promise<RunSummary>; // validated, queued, started when the device is free
+  pauseRun(runId: string): Promise<void>;
+  resumeRun(runId: string): Promise<void>; // a paused run continues; a failed/cancelled one is re-queued from its checkpoint
+  cancelRun(runId: string): Promise<void>;
+  deleteRun(runId: string): Promise<void>; // refused while running
+  listRuns(): Promise<RunSummary[]>;
+  getRun(runId: string): Promise<RunDetail>;
+  getMetrics(runId: string): Promise<Metric[]>;
+  getSnapshots(runId: string): Promise<AttentionSnapshot[]>;
+  getProbes(runId: string): Promise<(Omit<ProbeSet, 'pngs'> & { pngBase64: string[] }) | null>;
+  getLog(runId: string): Promise<string>;
+  compareRuns(runIds: string[]): Promise<ComparisonRow[]>;
+
+  // Exports
+  exportReport(runIds: string[], destPath: string): Promise<ExportResult>; // self-contained HTML
+  exportModel(runId: string, destDir: string): Promise<ExportResult>; // the student as a TF.js model folder
+  exportMetrics(runId: string, destPath: string, format: 'csv' | 'json'): Promise<ExportResult>;
+
+  // Events
+  subscribe(listener: EventListener, runId?: string): () => void; // all runs when runId is absent
+}
+
+/** The request/response methods (everything but subscribe): what transports forward by name. */
+export type ApiMethod = Exclude<keyof AtStudioApi, 'subscribe'>;
+
+export const API_METHODS: readonly ApiMethod[] = [
+  'inspectDataset', 'estimateModel', 'inspectTeacherFile', 'proposeHintPairs', 'validateConfig', 'defaultConfig',
+  'backends', 'startRun', 'pauseRun', 'resumeRun', 'cancelRun', 'deleteRun', 'listRuns', 'getRun', 'getMetrics',
+  'getSnapshots', 'getProbes', 'getLog', 'compareRuns', 'exportReport', 'exportModel', 'exportMetrics',
+];
