@@ -1,20 +1,66 @@
-// `npm start`: launch the desktop app. Until the Electron shell and serve mode exist (issues 4 and 5),
-// say so plainly and show what already works: the `atstudio` command line.
-import { spawnSync } from 'node:child_process';
+// `npm start` (after `npm run build`): the desktop app in Electron; where Electron's runtime is not
+// installed and cannot be fetched, serve mode in this process, with its URL and a one-line reason.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { findElectronRuntime } from './electronRuntime.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const electronMain = path.join(root, 'dist/electron/main.js');
+const dist = (p) => path.join(root, 'dist', p);
 
-if (existsSync(electronMain)) {
-  console.error('The desktop shell is built but its launcher is not wired yet.');
+function fail(message) {
+  console.error(`npm start: ${message}`);
+  process.exit(1);
 }
-console.log('Attention Transfer Studio: the desktop app and its browser (serve) mode are not part of this version yet.');
-console.log('The engine is ready from the command line. For example:');
-console.log('  npx atstudio inspect /usr/share/datasets/fashion-mnist');
-console.log('  npx atstudio train examples/fashion-mnist-quick.json');
-console.log('');
-const cli = path.join(root, 'dist/cli/main.js');
-if (existsSync(cli)) spawnSync(process.execPath, [cli, '--help'], { stdio: 'inherit' });
+
+for (const f of ['electron/main.js', 'electron/preload.cjs', 'electron/engineProcess.cjs', 'serve/index.js', 'core/service/index.js', 'cli/runsDir.js']) {
+  if (!existsSync(dist(f))) fail(`dist/${f} is missing: the build did not finish (run npm run build and read its errors).`);
+}
+
+let runtime = findElectronRuntime({ root });
+// electron installed without its binary: one attempt to fetch it (its own installer), bounded in time.
+if (!runtime.ok && !process.env.ATSTUDIO_NO_ELECTRON) {
+  let installer = null;
+  try {
+    installer = path.join(path.dirname(createRequire(path.join(root, 'package.json')).resolve('electron/package.json')), 'install.js');
+  } catch { /* not installed at all */ }
+  if (installer && existsSync(installer)) {
+    spawnSync(process.execPath, [installer], { stdio: 'ignore', timeout: 120_000 });
+    runtime = findElectronRuntime({ root });
+  }
+}
+
+if (runtime.ok) {
+  const child = spawn(runtime.binary, [dist('electron/main.js')], { stdio: 'inherit' });
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code, signal) => process.exit(signal ? 1 : code ?? 0));
+} else {
+  console.log(runtime.reason);
+  const imp = (f) => import(pathToFileURL(dist(f)).href);
+  const [{ startServer, defaultStaticDir }, { createService, childProcessEngine }, { defaultRunsDir }] =
+    await Promise.all([imp('serve/index.js'), imp('core/service/index.js'), imp('cli/runsDir.js')]);
+  const runsDir = defaultRunsDir(process.env);
+  // Training in a child process, as in the desktop app: a crash there cannot stop the server.
+  const api = createService({ runsDir, engine: childProcessEngine() });
+  const port = process.env.ATSTUDIO_PORT !== undefined ? Number(process.env.ATSTUDIO_PORT) : 7860;
+  let server;
+  try {
+    server = await startServer({ api, host: '127.0.0.1', port, staticDir: defaultStaticDir(), runsDir });
+  } catch (err) {
+    await api.close();
+    fail(`serve mode could not start: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  console.log(`Attention Transfer Studio is running at ${server.url} (runs in ${runsDir}). Press Ctrl-C to stop.`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    await api.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}

@@ -16,8 +16,10 @@ export type ModelFamilySpec =
 export interface TrainStepBenchOptions {
   backend?: string; batch?: number; student?: ModelFamilySpec; teacher?: ModelFamilySpec;
   steps?: number; warmup?: number; inputShape?: [number, number, number]; numClasses?: number;
+  /** wasm: XNNPACK threads, as selectBackend's option (default: $ATSTUDIO_WASM_THREADS, else its default). */
+  wasmThreads?: number | 'auto';
   /** Time every kernel during the timed steps (adds little overhead on wasm and cpu). */
-  profileKernels?: boolean;
+  profileKernels?: boolean | 'byShape';
   /** Called after every warm-up and timed step. */
   onStep?: (phase: 'warm' | 'timed', stepIndex: number) => void;
 }
@@ -25,6 +27,10 @@ export interface TrainStepBenchOptions {
 export interface TrainStepBenchResult {
   imagesPerSec: number; teacherForwardImagesPerSec: number; peakRssMB: number;
   numTensorsGrowth: number; stepMs: number[]; backend: string;
+  /** Threads the backend computes with (wasm: XNNPACK threads in use). */
+  threads: number;
+  /** wasm: why fewer threads than asked for run, when they do. */
+  threadsNote?: string;
   /** Where the networks came from: 'core/models' or the bench's stand-in WRN. */
   models: string;
   /** Where the losses came from: 'core/losses' or the bench's inline ones. */
@@ -101,13 +107,16 @@ async function buildNet(spec: ModelFamilySpec, inputShape: [number, number, numb
   return { net: { model, dispose: () => model.dispose() }, source: 'stand-in WRN (core/models not available)' };
 }
 
-async function useBackendNamed(name: string): Promise<void> {
+async function useBackendNamed(name: string, wasmThreads?: number | 'auto'): Promise<{ threads: number; note?: string }> {
   if (name === 'wasm') {
-    const { registerWasmTrainingKernels } = await import('../backend/wasmKernels/index.js');
-    registerWasmTrainingKernels();
+    // As the engine selects it: training kernels, threads, the batched Tile gradient.
+    const { selectBackend } = await import('../backend/select.js');
+    const choice = await selectBackend({ force: 'wasm', ...(wasmThreads !== undefined ? { wasmThreads } : {}) });
+    return { threads: choice.threads, ...(choice.wasmThreads?.fallback ? { note: choice.wasmThreads.fallback } : {}) };
   }
   if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialize`);
   await tf.ready();
+  return { threads: 1 };
 }
 
 function rssMB(): number {
@@ -126,7 +135,7 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
   const warmup = opts.warmup ?? 2;
   const inputShape = opts.inputShape ?? [32, 32, 3];
   const numClasses = opts.numClasses ?? 10;
-  await useBackendNamed(backend);
+  const used = await useBackendNamed(backend, opts.wasmThreads);
 
   const s = await buildNet(opts.student ?? { family: 'wrn', depth: 16, widen: 1 }, inputShape, numClasses, 'student_');
   const t = await buildNet(opts.teacher ?? { family: 'wrn', depth: 16, widen: 2 }, inputShape, numClasses, 'teacher_');
@@ -161,7 +170,7 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
     opts.onStep?.('warm', i);
   }
   teacherMs = 0;
-  const profiler = opts.profileKernels ? installKernelProfiler(tf.getBackend()) : null;
+  const profiler = opts.profileKernels ? installKernelProfiler(tf.getBackend(), { byShape: opts.profileKernels === 'byShape' }) : null;
   const tensorsAfterWarmup = tf.memory().numTensors;
   let peak = rssMB();
   const stepMs: number[] = [];
@@ -185,6 +194,8 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
     numTensorsGrowth,
     stepMs,
     backend: tf.getBackend(),
+    threads: used.threads,
+    ...(used.note !== undefined ? { threadsNote: used.note } : {}),
     models: s.source === t.source ? s.source : `${s.source} / ${t.source}`,
     losses: losses.source,
     ...(kernels ? { kernels } : {}),

@@ -27,6 +27,7 @@ export interface ModelEstimate {
   trainableParams: number;
   multiplyAdds: number;
   sizeBytes: number;
+  /** Named as a config's hint pairs name them (e.g. group0), without the engine's layer prefixes. */
   taps: TapInfo[];
 }
 
@@ -60,6 +61,8 @@ export interface RunDetail {
   config: RunConfig;
   status: RunStatusFile;
   environment: Record<string, unknown> | null;
+  /** For a queued run: how many runs are ahead of it on this engine, the one training included. */
+  queuePosition?: number;
 }
 
 export interface BackendOption { name: BackendName; available: boolean; reason: string }
@@ -85,6 +88,10 @@ export interface ExportResult { path: string; bytes: number }
 /** Subscribing returns an id; events arrive through the transport's event channel until unsubscribed. */
 export type EventListener = (runId: string, event: RunEvent) => void;
 
+/**
+ * Every method rejects with a ServiceError (core/service/errors.ts): `message` for people and `code` —
+ * 'not-found' | 'invalid' | 'conflict' | 'forbidden' | 'internal' — for the UI; transports carry both.
+ */
 export interface AtStudioApi {
   // Datasets, models, pairing (the wizard)
   inspectDataset(path: string, format?: DatasetFormat | 'auto'): Promise<DatasetView>;

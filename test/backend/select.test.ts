@@ -209,7 +209,7 @@ describe('selectBackend: forced', () => {
 });
 
 describe('selectBackend on this machine', () => {
-  it('chooses wasm (tfjs-node is not installed here), with its training kernels, 1 thread and versions', async () => {
+  it('chooses wasm (tfjs-node is not installed here), with its training kernels, a thread per core and versions', async () => {
     const choice = await selectBackend({ env: {} });
     const text = describeBackendChoice(choice);
     console.log(`backend here: ${text}`);
@@ -220,11 +220,15 @@ describe('selectBackend on this machine', () => {
       { name: 'tensorflow-gpu', ok: false, reason: `${GPU} is not installed` },
       { name: 'tensorflow', ok: false, reason: `${NODE} is not installed` },
     ]);
-    expect(choice.threads).toBe(1);
+    // The default is wasmThreads 'auto': every core (the threaded build is checked at start-up).
+    const cores = Math.min(os.availableParallelism(), 8);
+    expect(choice.threads).toBe(cores);
+    expect(choice.wasmThreads).toEqual({ requested: 'auto', by: 'the default', used: cores, ...(cores === 1 ? { fallback: '1 logical core' } : {}) });
     expect(choice.versions).toMatchObject({ 'tfjs-core': '4.22.0', [WASM]: '4.22.0', node: process.versions.node });
     // registerWasmTrainingKernels ran: stock wasm has no Conv2DBackpropFilter.
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
-    expect(text).toMatch(/^wasm \((no )?SIMD, 1 thread\)\. Not used: tensorflow-gpu: @tensorflow\/tfjs-node-gpu is not installed; tensorflow: @tensorflow\/tfjs-node is not installed\./);
+    expect(text).toMatch(new RegExp(`^wasm \\((no )?SIMD, ${cores} threads?\\)\\. Not used:`));
+    expect(text).toMatch(/Not used: tensorflow-gpu: @tensorflow\/tfjs-node-gpu is not installed; tensorflow: @tensorflow\/tfjs-node is not installed\./);
     expect(text).toContain(`Node ${process.versions.node}`);
   });
 });

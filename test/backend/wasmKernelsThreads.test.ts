@@ -1,4 +1,4 @@
-// The experimental threaded wasm build under Node (core/backend/wasmKernels/wasmThreads.ts): it must
+// The threaded wasm build under Node (core/backend/wasmKernels/wasmThreads.ts), as initThreadedWasm starts it: it must
 // really run 2 XNNPACK threads and give the same gradients as cpu. Own file = own process, since
 // the wasm build is chosen once per process.
 import { afterAll, beforeAll, expect, it } from 'vitest';

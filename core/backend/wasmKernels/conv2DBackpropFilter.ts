@@ -4,7 +4,10 @@
 // filter (dyᵀ: [Ho, Wo, N, Co]) with stride 1 and dilation = the forward stride; the output
 // [Ci, kh, kw, Co] is transposed to [kh, kw, Ci, Co]. 1×1 filters use one matrix product.
 // (Tried: with stride 1, x as the filter and dyᵀ as the input when x is smaller — no faster for the
-// 3-channel first layer, since the product then has only Ci output channels.)
+// 3-channel first layer, since the product then has only Ci output channels. Tried: im2col of x
+// (K = kh·kw·Ci) times dy as one BatchMatMul — the product alone was 1.2–2.3× slower than this whole
+// kernel on WRN shapes, and building the columns slower still. Tried: the batch-last copy as one
+// blocked loop over the heap — no faster inside the kernel.)
 import type { tf } from '../../tf.js';
 import { assertNHWC, assertShape, convInfo } from './convGeometry.js';
 import { withOps, type TensorInfo, type WasmOps } from './wasmOps.js';

@@ -16,8 +16,10 @@ import { setStockTile, tileConfig } from './tile.js';
 import { channelOpConfigs, setStockKernel } from './channelOps.js';
 import { castConfig, identityConfig, setStockIdentity } from './identity.js';
 import { setStockSlice, sliceConfig } from './slice.js';
+import { registerTileGradient } from './tileGrad.js';
 
 export { conv2DBackpropFilter } from './conv2DBackpropFilter.js';
+export { registerTileGradient, tileGradient } from './tileGrad.js';
 export { conv2DBackpropInput } from './conv2DBackpropInput.js';
 export { depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './depthwiseBackprop.js';
 
@@ -62,6 +64,7 @@ function restoreStock(kernelName: string): void {
 
 /** Registers the training kernels for 'wasm'. Idempotent; may be called before or after setBackend. */
 export function registerWasmTrainingKernels(options: WasmTrainingKernelOptions = {}): void {
+  registerTileGradient(); // a gradient (all backends), not a kernel: double backprop through batch norm
   for (const config of MISSING) install(config);
   for (const config of FASTER) {
     if (options.faster === false) restoreStock(config.kernelName);

@@ -1,0 +1,41 @@
+// Messages between the service and an engine (a child process, an Electron utilityProcess, or the same
+// process). Plain JSON only, so they cross node IPC, a MessagePort or a function call unchanged.
+import type { RunEvent } from '../../events/types.js';
+
+/** Bumped when a message changes shape; an engine says which it speaks in its 'ready' message. */
+export const ENGINE_PROTOCOL_VERSION = 1;
+
+export type ControlAction = 'pause' | 'resume' | 'cancel';
+
+/** Service → engine. */
+export type HostToEngine =
+  | { type: 'start'; runId: string; runsDir: string; resume: boolean; epochsOverride?: number; limit?: number }
+  | { type: 'control'; runId: string; action: ControlAction }
+  /** Stop the active run at the next step (checkpointed), then exit. */
+  | { type: 'shutdown' };
+
+/** Engine → service. */
+export type EngineToHost =
+  | { type: 'ready'; pid: number; protocol: number }
+  | { type: 'event'; runId: string; event: RunEvent }
+  /** runTraining returned: the run's outcome is on disk. */
+  | { type: 'finished'; runId: string; status: 'done' | 'failed' | 'cancelled'; error?: string; resumable: boolean }
+  /** Something outside a run went wrong (a start that could not be read, a message not understood). */
+  | { type: 'error'; runId?: string; message: string };
+
+/** What an engine host tells the service: the engine's messages, plus its process ending. */
+export type EngineNotice =
+  | EngineToHost
+  /** The engine process ended; `expected` is false for a crash or a kill (not asked for by close()). */
+  | { type: 'exit'; code: number | null; signal: string | null; expected: boolean };
+
+export function isHostToEngine(m: unknown): m is HostToEngine {
+  const t = (m as { type?: unknown } | null)?.type;
+  return t === 'start' || t === 'control' || t === 'shutdown';
+}
+
+/** The message a crash leaves for people. */
+export function crashMessage(code: number | null, signal: string | null): string {
+  const how = signal ? `signal ${signal}` : `exit code ${code ?? 'unknown'}`;
+  return `the engine process stopped unexpectedly (${how})`;
+}

@@ -1,0 +1,182 @@
+// What the wizard asks while a person fills it in: dataset facts, model estimates, teacher files, hint
+// pairs, and whether a config is valid (with advice that does not block a start).
+import { promises as fs } from 'node:fs';
+import { inspectDataset } from '../data/inspect.js';
+import type { DatasetFormat, DatasetInfo } from '../data/types.js';
+import { estimateModel, modelName } from '../models/create.js';
+import { loadTeacher } from '../models/teacher.js';
+import type { ModelFamilySpec, TapInfo } from '../models/types.js';
+import { pairHints } from '../attention/hintPairs.js';
+import { ConfigError } from '../config/configError.js';
+import { describeModel } from '../config/describe.js';
+import { parseRunConfig } from '../config/runConfig.js';
+import type { RunConfig } from '../config/types.js';
+import type { RunStore } from '../runs/runStore.js';
+import { isValidRunId } from '../runs/runId.js';
+import { teacherMarginWarning } from '../train/advice.js';
+import type { DatasetView, EstimateRequest, ModelEstimate, TeacherFileView, ValidationResult } from './api.js';
+import { ServiceError } from './errors.js';
+import type { PathPolicy } from './paths.js';
+
+export async function datasetView(file: string, format?: DatasetFormat | 'auto'): Promise<DatasetView> {
+  const info = await inspectDataset(file, format ? { format } : {});
+  return {
+    path: info.path, format: info.format, classes: info.classes, trainCount: info.trainCount, testCount: info.testCount,
+    imageShape: info.imageShape, samples: info.samples.map((s) => ({ label: s.label, pngBase64: Buffer.from(s.png).toString('base64') })),
+    ...(info.notes?.length ? { notes: info.notes } : {}),
+  };
+}
+
+/** Validation runs on every change in the wizard: remember what a dataset folder holds while it is unchanged. */
+const inspected = new Map<string, { mtimeMs: number; info: DatasetInfo }>();
+
+async function inspectCached(dir: string, format: DatasetFormat | 'auto'): Promise<DatasetInfo> {
+  const mtimeMs = (await fs.stat(dir)).mtimeMs;
+  const key = `${format}\0${dir}`;
+  const hit = inspected.get(key);
+  if (hit && hit.mtimeMs === mtimeMs) return hit.info;
+  const info = await inspectDataset(dir, { format });
+  if (inspected.size > 50) inspected.clear();
+  inspected.set(key, { mtimeMs, info });
+  return info;
+}
+
+/** Estimates are asked for on every keystroke of the wizard: memoize them (they build a model). */
+const estimates = new Map<string, ModelEstimate>();
+
+export function modelEstimate(req: EstimateRequest): ModelEstimate {
+  const key = JSON.stringify([req.model, req.inputShape, req.numClasses]);
+  const hit = estimates.get(key);
+  if (hit) return hit;
+  let s;
+  try {
+    s = estimateModel({ ...req.model, inputShape: req.inputShape, numClasses: req.numClasses } as Parameters<typeof estimateModel>[0]);
+  } catch (err) {
+    throw new ServiceError('invalid', `cannot build ${describeSafe(req.model)}: ${(err as Error).message}`);
+  }
+  // Tap names without the estimate's layer prefix: the names a config's hint pairs use.
+  const taps = s.taps.map((t) => ({ name: plainTapName(t.name), shape: t.shape }));
+  const out: ModelEstimate = { name: modelName(req.model), params: s.params, trainableParams: s.trainableParams, multiplyAdds: s.multiplyAdds, sizeBytes: s.sizeBytes, taps };
+  if (estimates.size > 200) estimates.clear();
+  estimates.set(key, out);
+  return out;
+}
+
+/** A zoo layer name without the prefix the engine gives it ('student_', 'teacher_', 'estimate.'). */
+export function plainTapName(name: string): string {
+  return name.replace(/^(estimate\.|student_|teacher_)/, '');
+}
+
+function describeSafe(m: ModelFamilySpec): string {
+  try {
+    return describeModel(m);
+  } catch {
+    return JSON.stringify(m);
+  }
+}
+
+export async function teacherFileView(file: string, taps?: string[]): Promise<TeacherFileView> {
+  const zoo = await loadTeacher(file, taps ? { taps } : {});
+  try {
+    const inShape = zoo.model.inputs[0].shape;
+    const outShape = zoo.model.outputs[0].shape;
+    const inputShape = inShape.length === 4 && inShape.slice(1).every((d) => typeof d === 'number') ? (inShape.slice(1) as [number, number, number]) : null;
+    return { path: file, inputShape, numClasses: Number(outShape[outShape.length - 1]), params: zoo.model.countParams(), taps: zoo.taps,
+      ...(zoo.notes?.length ? { notes: zoo.notes } : {}) };
+  } finally {
+    zoo.model.dispose();
+  }
+}
+
+const AT_METHODS = new Set(['at', 'at+kd']);
+
+/** The taps of a zoo model as the estimate names them, for pairing checks. */
+function zooTaps(model: ModelFamilySpec, inputShape: [number, number, number], numClasses: number): TapInfo[] | null {
+  try {
+    return modelEstimate({ model, inputShape, numClasses }).taps;
+  } catch {
+    return null;
+  }
+}
+
+export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy; store: RunStore }): Promise<ValidationResult> {
+  let config: RunConfig;
+  try {
+    config = parseRunConfig(input);
+  } catch (err) {
+    if (err instanceof ConfigError) return { ok: false, issues: err.issues.map((i) => ({ path: i.path, message: i.message })), warnings: [] };
+    return { ok: false, issues: [{ path: '', message: (err as Error).message }], warnings: [] };
+  }
+  const issues: { path: string; message: string }[] = [];
+  const warnings: string[] = [];
+  const pathIssue = async (p: string, field: string, kind: 'file' | 'folder') => {
+    try {
+      const abs = ctx.paths.check(p, field, 'read');
+      const st = await fs.stat(abs).catch(() => null);
+      if (!st) issues.push({ path: field, message: `${p} does not exist` });
+      else if (kind === 'folder' && !st.isDirectory()) issues.push({ path: field, message: `${p} is not a folder` });
+      else if (kind === 'file' && !st.isFile()) issues.push({ path: field, message: `${p} is not a file (expected a model.json)` });
+    } catch (err) {
+      issues.push({ path: field, message: (err as Error).message });
+    }
+  };
+  await pathIssue(config.data.path, 'data.path', 'folder');
+  const t = config.teacher;
+  let teacherTop1: number | undefined;
+  if (t?.source === 'file') await pathIssue(t.path, 'teacher.path', 'file');
+  if (t?.source === 'run') {
+    if (!isValidRunId(t.run) || !(await ctx.store.exists(t.run))) issues.push({ path: 'teacher.run', message: `no run ${JSON.stringify(t.run)} in the runs folder` });
+    else {
+      const other = await ctx.store.open(t.run);
+      const st = await other.readStatus();
+      const role = t.role ?? 'student';
+      if (st.status !== 'done') warnings.push(`the teacher run ${t.run} is ${st.status}, not done: its ${role} model may be missing when this run starts`);
+      teacherTop1 = st.results[role]?.best?.top1;
+    }
+  }
+
+  // The folder must hold a dataset the engine can read (checked now, not when the run starts).
+  let info: DatasetInfo | null = null;
+  if (!issues.some((i) => i.path === 'data.path')) {
+    try {
+      info = await inspectCached(config.data.path, config.data.format);
+    } catch (err) {
+      issues.push({ path: 'data.path', message: (err as Error).message });
+    }
+  }
+
+  // Advice: only worth computing for a config that can run.
+  const sFam = config.student.model.family;
+  if (t?.source === 'train' && AT_METHODS.has(config.method) && t.model.family !== sFam) {
+    warnings.push(`teacher (${describeModel(t.model)}) and student (${describeModel(config.student.model)}) are different families; attention transfer across architectures can hurt the student (e.g. VGG-13 → MobileNetV2 on CIFAR-100: 64.60% alone, 59.40% with AT)`);
+  }
+  if (issues.length === 0 && info && t?.source === 'train' && config.method !== 'baseline') {
+    const dataShape = config.data.inputShape ?? info.imageShape;
+    const numClasses = info.classes.length;
+    const sTaps = zooTaps(config.student.model, dataShape, numClasses);
+    const tTaps = zooTaps(t.model, dataShape, numClasses);
+    const sEst = sTaps && modelEstimate({ model: config.student.model, inputShape: dataShape, numClasses });
+    const tEst = tTaps && modelEstimate({ model: t.model, inputShape: dataShape, numClasses });
+    if (sEst && tEst && tEst.params <= sEst.params) {
+      warnings.push(`the teacher (${tEst.name}, ${tEst.params} parameters) is not larger than the student (${sEst.name}, ${sEst.params}): it is unlikely to be much better, so there is little to transfer`);
+    }
+    if (sTaps && tTaps) {
+      const explicit = config.attention.pairs?.map((p) => ({ ...p, student: plainTapName(p.student), teacher: plainTapName(p.teacher) }));
+      try {
+        for (const p of pairHints(sTaps, tTaps, explicit)) if (p.note) warnings.push(`hint pair ${p.student} ← ${p.teacher}: ${p.note}`);
+      } catch (err) {
+        if (AT_METHODS.has(config.method)) issues.push({ path: 'attention.pairs', message: `${(err as Error).message}; choose the hint pairs explicitly` });
+      }
+    }
+  }
+  if (teacherTop1 !== undefined && issues.length === 0) {
+    // The best baseline of the same student on the same data says what the student reaches alone.
+    const alone = (await ctx.store.list()).filter((r) => r.method === 'baseline' && r.student === describeModel(config.student.model) && r.dataset === config.data.path && r.best);
+    const best = Math.max(...alone.map((r) => r.best!.top1));
+    if (alone.length) {
+      const w = teacherMarginWarning(teacherTop1, best);
+      if (w) warnings.push(w);
+    }
+  }
+  return issues.length ? { ok: false, issues, warnings } : { ok: true, config, issues: [], warnings };
+}

@@ -1,0 +1,92 @@
+// build/electron-builder.yml: electron-builder's own schema accepts it, it names the targets the issue asks
+// for, every path it names exists or is produced by the build, and its asar-unpack globs catch tfjs-node's
+// native files (electron-builder matches with minimatch).
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(path.join(root, 'package.json'));
+const yaml = require('js-yaml') as { load(text: string): unknown };
+const minimatch = require('minimatch') as (p: string, pattern: string, o?: object) => boolean;
+const configPath = path.join(root, 'build', 'electron-builder.yml');
+
+interface BuilderConfig {
+  appId: string; productName: string; extraMetadata: { main: string }; files: string[]; asarUnpack: string[];
+  directories: { output: string; buildResources: string };
+  linux: { target: string[]; category: string }; win: { target: string[] }; mac: { target: string[] };
+}
+const config = yaml.load(readFileSync(configPath, 'utf8')) as BuilderConfig;
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>; optionalDependencies: Record<string, string>;
+};
+const tsconfig = JSON.parse(readFileSync(path.join(root, 'tsconfig.json'), 'utf8')) as { include: string[] };
+
+describe('build/electron-builder.yml', () => {
+  it("passes electron-builder's own configuration schema (a misspelt option fails it)", async () => {
+    const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config.js');
+    const { DebugLogger } = require('builder-util');
+    const loaded = await getConfig(root, configPath, null);
+    await expect(validateConfiguration(loaded, new DebugLogger(false))).resolves.toBeUndefined();
+    await expect(validateConfiguration({ ...loaded, linux: { ...loaded.linux, categry: 'Science' } }, new DebugLogger(false)))
+      .rejects.toThrow(/configuration object that does not match/);
+  });
+
+  it('builds AppImage + deb (Science), NSIS and dmg into release/, as Attention Transfer Studio', () => {
+    expect(config.productName).toBe('Attention Transfer Studio');
+    expect(config.appId).toMatch(/^[a-z]+(\.[a-z]+)+$/);
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+    expect(config.linux.category).toBe('Science');
+    expect(config.win.target).toEqual(['nsis']);
+    expect(config.mac.target).toEqual(['dmg']);
+    expect(config.directories.output).toBe('release');
+  });
+
+  it('names only paths that exist or that npm run build produces', () => {
+    expect(existsSync(path.join(root, config.directories.buildResources))).toBe(true);
+    // The packaged app starts the Electron entry, compiled from electron/main.ts.
+    expect(config.extraMetadata.main).toBe('dist/electron/main.js');
+    expect(existsSync(path.join(root, 'electron', 'main.ts'))).toBe(true);
+    for (const pattern of config.files.filter((f) => !f.startsWith('!'))) {
+      const base = pattern.split('/').filter((s) => !/[*?{[]/.test(s)).join('/');
+      if (base === 'package.json') {
+        expect(existsSync(path.join(root, base))).toBe(true);
+      } else if (base.startsWith('dist/')) {
+        // dist/<part> comes from tsc: the part's sources exist and tsconfig compiles them.
+        const part = base.split('/')[1]!;
+        expect(existsSync(path.join(root, part)), `${part}/ for ${pattern}`).toBe(true);
+        expect(tsconfig.include.some((i) => i.startsWith(`${part}/`)), `tsconfig includes ${part}/`).toBe(true);
+      } else if (base === 'renderer/dist') {
+        // Built by the renderer's own build (vite); the folder it is built from exists.
+        expect(existsSync(path.join(root, 'renderer'))).toBe(true);
+      } else {
+        throw new Error(`unexpected files entry ${pattern}`);
+      }
+    }
+    expect(config.files).toContain('dist/electron/**/*');
+    expect(pkg.scripts.dist).toBe('npm run build && electron-builder --config build/electron-builder.yml');
+  });
+
+  it("unpacks tfjs-node's addon and libtensorflow from the asar, and nothing else of node_modules", () => {
+    const unpacked = (p: string) => config.asarUnpack.some((g) => minimatch(p, g, { dot: true }));
+    for (const name of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']) {
+      expect(pkg.optionalDependencies[name]).toBeDefined();
+      expect(unpacked(`node_modules/${name}/lib/napi-v8/tfjs_binding.node`)).toBe(true);
+      expect(unpacked(`node_modules/${name}/deps/lib/libtensorflow.so.2.9.1`)).toBe(true);
+      expect(unpacked(`node_modules/${name}/deps/lib/libtensorflow_framework.so.2`)).toBe(true);
+      expect(unpacked(`node_modules/${name}/deps/lib/tensorflow.dll`)).toBe(true);
+    }
+    expect(unpacked('node_modules/@tensorflow/tfjs/dist/tf.node.js')).toBe(false);
+    expect(unpacked('node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')).toBe(false);
+    expect(unpacked('dist/electron/main.js')).toBe(false);
+  });
+
+  it('keeps the electron npm package (an optionalDependency) out of the app', () => {
+    expect(pkg.optionalDependencies.electron).toBeDefined();
+    const excluded = config.files.filter((f) => f.startsWith('!')).map((f) => f.slice(1));
+    expect(excluded.some((g) => minimatch('node_modules/electron/dist/electron', g, { dot: true }))).toBe(true);
+    expect(excluded.some((g) => minimatch('node_modules/@tensorflow/tfjs-node/package.json', g, { dot: true }))).toBe(false);
+  });
+});

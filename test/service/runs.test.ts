@@ -1,0 +1,214 @@
+// Runs through the service with the engine in this process: events, queue, pause/resume/cancel, delete,
+// compare and exports (tiny Fashion-MNIST runs on wasm, about a second each).
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
+import { tf } from '../../core/tf.js';
+import { useBackend } from '../helpers/backend.js';
+import { loadLayersModelFile } from '../../core/io/modelFiles.js';
+import { createService, ServiceError, type AtStudioService } from '../../core/service/index.js';
+import type { RunSummary } from '../../core/runs/index.js';
+import { isTerminal, record, tempDir, tinyConfig, type Recorder } from './harness.js';
+
+const tmp = tempDir();
+const out = tempDir('atstudio-exports-');
+let api: AtStudioService;
+let rec: Recorder;
+let first: RunSummary;
+
+beforeAll(async () => {
+  await useBackend('wasm');
+  api = createService({ runsDir: tmp.dir });
+  rec = record(api);
+  first = await api.startRun(tinyConfig({ name: 'first tiny' }));
+  await rec.waitFor((id, e) => id === first.id && isTerminal(e));
+});
+afterAll(async () => {
+  await api.close();
+  tmp.cleanup();
+  out.cleanup();
+});
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  return p.then(() => 'no error', (err) => (err instanceof ServiceError ? err.code : `not a ServiceError: ${err}`));
+}
+
+describe('a run from start to done', () => {
+  it('streams started … done and stores everything the UI reads back', async () => {
+    const evs = rec.events.filter((e) => e.runId === first.id).map((e) => e.event);
+    expect(first.status).toBe('queued');
+    expect(evs[0].type).toBe('started');
+    expect(evs.at(-1)?.type).toBe('done');
+    // Teacher phase then student phase, one epoch each, each with a snapshot.
+    expect(rec.of('epoch', first.id).map((e) => `${e.phase}${e.epoch}`)).toEqual(['teacher1', 'student1']);
+    expect(rec.of('attention', first.id)).toHaveLength(2);
+    expect(rec.of('step', first.id).length).toBeGreaterThan(0);
+
+    const detail = await api.getRun(first.id);
+    expect(detail.status.status).toBe('done');
+    expect(detail.summary).toMatchObject({ name: 'first tiny', method: 'at', models: 'WRN-10-1 ← WRN-10-1', status: 'done' });
+    expect((await api.listRuns()).map((r) => r.id)).toContain(first.id);
+    const metrics = await api.getMetrics(first.id);
+    expect(metrics.filter((m) => m.kind === 'epoch')).toHaveLength(2);
+    expect((await api.getSnapshots(first.id)).map((s) => s.phase)).toEqual(['teacher', 'student']);
+    const probes = await api.getProbes(first.id);
+    expect(probes?.pngBase64).toHaveLength(2);
+    expect(PNG.sync.read(Buffer.from(probes!.pngBase64[0], 'base64')).width).toBe(28);
+    expect(await api.getLog(first.id)).toMatch(/warning: the teacher \(WRN-10-1, 78042 parameters\) is not larger/);
+  });
+
+  it('compares runs with the sizes, speed and results their folders record', async () => {
+    const [row] = await api.compareRuns([first.id]);
+    const status = (await api.getRun(first.id)).status;
+    // WRN-10-1 on 28×28×1: 78042 parameters and 9345920 multiply-adds (counted by hand in wizard.test.ts).
+    expect(row).toMatchObject({ runId: first.id, name: 'first tiny', method: 'at', params: 78042, multiplyAdds: 9345920, sizeBytes: 78042 * 4, backend: 'wasm' });
+    expect(row.bestTop1).toBe(status.results.student?.best?.top1);
+    expect(row.lastTop1).toBe(status.results.student?.last?.top1);
+    expect(row.latencyMs).toBeGreaterThan(0);
+    expect(row.agreement).toBeGreaterThanOrEqual(0);
+    expect(row.agreement).toBeLessThanOrEqual(1);
+    expect(row.trainSeconds).toBeCloseTo(status.activeSeconds, 6);
+  });
+});
+
+describe('exports', () => {
+  it('writes one self-contained HTML report', async () => {
+    const dest = path.join(out.dir, 'report.html');
+    const r = await api.exportReport([first.id], dest);
+    const html = await fs.readFile(dest, 'utf8');
+    expect(r.bytes).toBe(Buffer.byteLength(html));
+    expect(html).toContain('first tiny');
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<script|<link|@import|url\(/i);
+    const uris = [...html.matchAll(/src="data:image\/png;base64,([^"]+)"/g)].map((m) => m[1]);
+    // 2 probes × 3 hint pairs × (image + teacher map + student map).
+    expect(uris).toHaveLength(18);
+    const png = PNG.sync.read(Buffer.from(uris[1], 'base64'));
+    expect([png.width, png.height]).toEqual([96, 96]);
+    expect(html).toMatch(/<table class="cm">/);
+  });
+
+  it('writes metrics as CSV (one row per epoch) and JSON', async () => {
+    const csv = path.join(out.dir, 'm.csv');
+    await api.exportMetrics(first.id, csv, 'csv');
+    const lines = (await fs.readFile(csv, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('phase,epoch,epochs,train_loss,train_acc,test_loss,test_top1,test_top5,test_agreement,lr,seconds,time');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['teacher,1,1', 'student,1,1']);
+    const top1 = Number(lines[2].split(',')[6]);
+    expect(top1).toBe((await api.getRun(first.id)).status.results.student?.last?.top1);
+    const json = path.join(out.dir, 'm.json');
+    await api.exportMetrics(first.id, json, 'json');
+    const parsed = JSON.parse(await fs.readFile(json, 'utf8'));
+    expect(parsed.epochs.map((e: { phase: string }) => e.phase)).toEqual(['teacher', 'student']);
+    expect(await codeOf(api.exportMetrics(first.id, json, 'xml' as 'csv'))).toBe('invalid');
+  });
+
+  it('exports the student as a TF.js model folder that loads and predicts like the run\'s', async () => {
+    const dest = path.join(out.dir, 'model');
+    const r = await api.exportModel(first.id, dest);
+    expect((await fs.readdir(dest)).sort()).toEqual(['meta.json', 'model.json', 'weights.bin']);
+    expect(r.bytes).toBeGreaterThan(78042 * 4);
+    const exported = await loadLayersModelFile(path.join(dest, 'model.json'));
+    const original = await loadLayersModelFile(path.join(tmp.dir, first.id, 'models', 'student', 'model.json'));
+    const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 5);
+    const a = exported.predict(x) as tf.Tensor;
+    const b = original.predict(x) as tf.Tensor;
+    expect(a.shape).toEqual([2, 10]);
+    expect(Array.from(await a.data())).toEqual(Array.from(await b.data()));
+    tf.dispose([x, a, b]);
+    exported.dispose();
+    original.dispose();
+  });
+});
+
+describe('the queue and run control', () => {
+  it('runs one at a time in order; refuses to delete a running run; cancels a queued one', async () => {
+    const a = await api.startRun(tinyConfig({ name: 'queue a' }));
+    const b = await api.startRun(tinyConfig({ name: 'queue b', method: 'kd' }));
+    const c = await api.startRun(tinyConfig({ name: 'queue c' }));
+    const onlyB = record(api, b.id);
+    expect(b.status).toBe('queued');
+    await rec.waitFor((id, e) => id === a.id && e.type === 'started');
+    expect(await codeOf(api.deleteRun(a.id))).toBe('conflict');
+    expect(await codeOf(api.pauseRun(b.id))).toBe('conflict'); // queued: nothing to pause
+    const waiting = await api.getRun(b.id);
+    expect(waiting.status.status).toBe('queued');
+    expect([waiting.queuePosition, (await api.getRun(c.id)).queuePosition, (await api.getRun(a.id)).queuePosition]).toEqual([1, 2, undefined]);
+    await api.cancelRun(c.id);
+    expect((await api.getRun(c.id)).status.status).toBe('cancelled');
+    await rec.waitFor((id, e) => id === b.id && isTerminal(e));
+    const order = rec.events.filter((e) => e.runId !== first.id && (e.event.type === 'started' || isTerminal(e.event))).map((e) => `${e.event.type}:${e.runId === a.id ? 'a' : e.runId === b.id ? 'b' : 'c'}`);
+    expect(order).toEqual(['started:a', 'cancelled:c', 'done:a', 'started:b', 'done:b']);
+    expect(new Set(onlyB.events.map((e) => e.runId))).toEqual(new Set([b.id]));
+    onlyB.stop();
+    await api.deleteRun(a.id);
+    expect((await api.listRuns()).map((r) => r.id)).not.toContain(a.id);
+    expect(await codeOf(api.getRun(a.id))).toBe('not-found');
+    await api.whenIdle();
+  });
+
+  it('cancels a run asked to stop while its engine is still starting it', async () => {
+    const run = await api.startRun(tinyConfig({ name: 'cancelled at once' }));
+    await api.cancelRun(run.id);
+    const end = await rec.waitFor((id, e) => id === run.id && isTerminal(e));
+    expect(end).toMatchObject({ type: 'cancelled', resumable: false });
+    expect(rec.of('step', run.id)).toEqual([]);
+    expect((await api.getRun(run.id)).status.status).toBe('cancelled');
+    await api.whenIdle();
+  });
+
+  it('pauses, resumes, cancels with a checkpoint, and resumes the cancelled run to done', async () => {
+    // Baseline without a teacher, 256 images: 8 steps per epoch, time enough to press the buttons.
+    const cfg = { ...tinyConfig({ name: 'control', method: 'baseline', data: { limit: 256 }, training: { epochs: 2 } }) };
+    delete cfg.teacher;
+    const run = await api.startRun(cfg);
+    const mine = record(api, run.id);
+    await mine.waitFor((_, e) => e.type === 'step');
+    await api.pauseRun(run.id);
+    await mine.waitFor((_, e) => e.type === 'status' && e.status === 'paused');
+    expect((await api.getRun(run.id)).status.status).toBe('paused');
+    expect(await codeOf(api.deleteRun(run.id))).toBe('conflict');
+    await api.resumeRun(run.id);
+    await mine.waitFor((_, e) => e.type === 'status' && e.status === 'running');
+    await api.cancelRun(run.id);
+    const cancelled = await mine.waitFor((_, e) => e.type === 'cancelled');
+    expect(cancelled).toMatchObject({ type: 'cancelled', resumable: true });
+    const st = (await api.getRun(run.id)).status;
+    expect(st).toMatchObject({ status: 'cancelled', resumable: true });
+    // Stopped somewhere after the first step and before the end (8 steps per epoch, 2 epochs).
+    expect(st.epoch * 8 + st.step).toBeGreaterThan(0);
+    expect(st.epoch * 8 + st.step).toBeLessThan(16);
+
+    await api.resumeRun(run.id);
+    const started = await mine.waitFor((_, e) => e.type === 'started' && e.resumedFrom !== undefined);
+    expect(started).toMatchObject({ resumedFrom: { phase: 'student', epoch: st.epoch, step: st.step } });
+    await mine.waitFor((_, e) => e.type === 'done');
+    expect(mine.of('failed')).toEqual([]);
+    expect(await codeOf(api.resumeRun(run.id))).toBe('conflict'); // done: nothing to resume
+    const epochs = (await api.getMetrics(run.id)).filter((m) => m.kind === 'epoch').map((m) => m.epoch);
+    expect(epochs).toEqual([1, 2]);
+    mine.stop();
+  });
+
+  it('throttles step events to at most about 10 per second, keeping the newest', async () => {
+    const cfg = tinyConfig({ name: 'many steps', method: 'baseline', data: { limit: 512 }, training: { epochs: 1, batchSize: 16 } });
+    delete cfg.teacher;
+    const run = await api.startRun(cfg);
+    const seen: { t: number; type: string; step?: number }[] = [];
+    const off = api.subscribe((_, e) => seen.push({ t: performance.now(), type: e.type, ...(e.type === 'step' ? { step: e.step } : {}) }), run.id);
+    await rec.waitFor((id, e) => id === run.id && e.type === 'done');
+    off();
+    const steps = seen.filter((e) => e.type === 'step');
+    // 512 images / 16 = 32 steps; the last one is delivered (flushed before the epoch event).
+    expect(steps.at(-1)?.step).toBe(32);
+    const epochAt = seen.find((e) => e.type === 'epoch')!.t;
+    const seconds = (epochAt - steps[0].t) / 1000;
+    expect(steps.length).toBeLessThanOrEqual(Math.ceil(seconds * 10) + 2);
+    // Two step deliveries in a row (nothing else between) are ≥ 100 ms apart (timer slack allowed).
+    for (let i = 1; i < seen.length; i++) {
+      if (seen[i].type === 'step' && seen[i - 1].type === 'step' && seen[i].step !== 32) expect(seen[i].t - seen[i - 1].t).toBeGreaterThan(95);
+    }
+  });
+});

@@ -1,0 +1,149 @@
+// The wizard's side of the service: datasets, estimates, hint pairs, validation, path allow-list, errors.
+// No training here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
+import { useBackend } from '../helpers/backend.js';
+import { createService, ServiceError, type AtStudioService } from '../../core/service/index.js';
+import { FASHION_DIR, tempDir, tinyConfig } from './harness.js';
+
+const tmp = tempDir();
+let api: AtStudioService;
+beforeAll(async () => {
+  await useBackend('wasm');
+  api = createService({ runsDir: tmp.dir });
+});
+afterAll(async () => {
+  await api.close();
+  tmp.cleanup();
+});
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ServiceError);
+    return (err as ServiceError).code;
+  }
+  return 'no error';
+}
+
+describe('datasets and models', () => {
+  it('inspects Fashion-MNIST with base64 PNG samples', async () => {
+    const d = await api.inspectDataset(FASHION_DIR);
+    expect(d.format).toBe('idx');
+    expect(d.classes).toHaveLength(10);
+    expect(d.trainCount).toBe(60000);
+    expect(d.testCount).toBe(10000);
+    expect(d.imageShape).toEqual([28, 28, 1]);
+    expect(d.samples.length).toBeGreaterThan(0);
+    const png = PNG.sync.read(Buffer.from(d.samples[0].pngBase64, 'base64'));
+    expect(png.width).toBeGreaterThan(0);
+  });
+
+  it('estimates WRN-10-1 on 28×28×1, 10 classes (counted by hand)', async () => {
+    const e = await api.estimateModel({ model: { family: 'wrn', depth: 10, widen: 1 }, inputShape: [28, 28, 1], numClasses: 10 });
+    // Convs 144 + 2·2304 + 4608 + 9216 + 512 + 18432 + 36864 + 2048 = 76432, dense 64·10+10 = 650,
+    // batch norms over 16+16+16+32+32+64+64 = 240 channels × 4 = 960 → 78042 (480 of them trainable).
+    expect(e.name).toBe('WRN-10-1');
+    expect(e.params).toBe(78042);
+    expect(e.trainableParams).toBe(77562);
+    expect(e.sizeBytes).toBe(78042 * 4);
+    // Multiply-adds per image: each conv's weights × its output positions (784, 196, 49), plus 640.
+    expect(e.multiplyAdds).toBe(144 * 784 + 2 * 2304 * 784 + (4608 + 9216 + 512) * 196 + (18432 + 36864 + 2048) * 49 + 640);
+    expect(e.taps).toEqual([{ name: 'group0', shape: [28, 28, 16] }, { name: 'group1', shape: [14, 14, 32] }, { name: 'group2', shape: [7, 7, 64] }]);
+  });
+
+  it('refuses a model that cannot be built, as invalid', async () => {
+    expect(await codeOf(api.estimateModel({ model: { family: 'nin', variant: 'huge' as 'thin' }, inputShape: [28, 28, 1], numClasses: 10 }))).toBe('invalid');
+  });
+
+  it('proposes hint pairs: equal resolutions in order, else resized with a note', async () => {
+    const s = [{ name: 's1', shape: [8, 8, 16] as [number, number, number] }, { name: 's2', shape: [4, 4, 32] as [number, number, number] }];
+    const t = [{ name: 't1', shape: [8, 8, 32] as [number, number, number] }, { name: 't2', shape: [4, 4, 64] as [number, number, number] }];
+    const same = await api.proposeHintPairs(s, t);
+    expect(same.map((p) => [p.student, p.teacher, p.resized])).toEqual([['s1', 't1', 'none'], ['s2', 't2', 'none']]);
+    const resized = await api.proposeHintPairs([s[0]], [t[1]]);
+    expect(resized[0]).toMatchObject({ student: 's1', teacher: 't2', resized: 'student' });
+    expect(resized[0].note).toMatch(/8×8.*4×4/);
+    expect(await codeOf(api.proposeHintPairs(s, t, [{ student: 's1', teacher: 'nope' }]))).toBe('invalid');
+  });
+
+  it('lists backends: cpu and wasm are always there', async () => {
+    const b = await api.backends();
+    expect(b.map((x) => x.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+    expect(b.find((x) => x.name === 'wasm')?.available).toBe(true);
+    expect(b.find((x) => x.name === 'cpu')?.available).toBe(true);
+    expect((await api.defaultConfig()).version).toBe(1);
+  });
+});
+
+describe('validateConfig', () => {
+  it('accepts a good config, fills defaults, and warns that an equal-size teacher has little to teach', async () => {
+    const v = await api.validateConfig(tinyConfig());
+    expect(v.issues).toEqual([]);
+    expect(v.ok).toBe(true);
+    expect(v.config?.attention.beta).toBe(1000);
+    expect(v.warnings.join('\n')).toMatch(/not larger than the student/);
+  });
+
+  it('warns about different families and about resized hint maps', async () => {
+    const v = await api.validateConfig(tinyConfig({ teacher: { source: 'train', model: { family: 'resnet', depth: 18 } } }));
+    expect(v.ok).toBe(true);
+    expect(v.warnings.join('\n')).toMatch(/different families/);
+    expect(v.warnings.join('\n')).not.toMatch(/not larger/); // ResNet-18 is far larger than WRN-10-1
+    const pairs = await api.validateConfig(tinyConfig({ attention: { pairs: [{ student: 'group0', teacher: 'teacher_group2' }] } }));
+    expect(pairs.warnings).toContain("hint pair group0 ← group2: student map 28×28 area-averaged to the teacher's 7×7");
+    const bad = await api.validateConfig(tinyConfig({ attention: { pairs: [{ student: 'group9', teacher: 'group0' }] } }));
+    expect(bad.issues.map((i) => i.path)).toEqual(['attention.pairs']);
+  });
+
+  it('names every bad field by its path', async () => {
+    const v = await api.validateConfig(tinyConfig({ student: { model: { family: 'wrn', depth: 11, widen: 1 } }, training: { lr: -1 } }));
+    expect(v.ok).toBe(false);
+    expect(v.issues.map((i) => i.path).sort()).toEqual(['student.model.depth', 'training.lr']);
+    expect(v.issues.find((i) => i.path === 'training.lr')?.message).toMatch(/> 0/);
+    const missing = await api.validateConfig(tinyConfig({ data: { path: '/nonexistent/data' } }));
+    expect(missing.issues).toEqual([{ path: 'data.path', message: '/nonexistent/data does not exist' }]);
+    const notData = await api.validateConfig(tinyConfig({ data: { path: tmp.dir } }));
+    expect(notData.issues.map((i) => i.path)).toEqual(['data.path']);
+    const run = await api.validateConfig({ ...tinyConfig(), teacher: { source: 'run', run: 'no-such-run' } });
+    expect(run.issues.map((i) => i.path)).toEqual(['teacher.run']);
+  });
+
+  it('refuses to start an invalid config, with the issues attached', async () => {
+    try {
+      await api.startRun(tinyConfig({ training: { lr: -1 } }));
+      expect.unreachable();
+    } catch (err) {
+      expect((err as ServiceError).code).toBe('invalid');
+      expect((err as ServiceError).message).toMatch(/training\.lr/);
+      expect((err as ServiceError).details).toEqual([expect.objectContaining({ path: 'training.lr' })]);
+    }
+    expect(await api.listRuns()).toEqual([]);
+  });
+});
+
+describe('paths and run ids', () => {
+  it('keeps a restricted service inside its roots', async () => {
+    const roots = tempDir('atstudio-roots-');
+    const limited = createService({ runsDir: tmp.dir, roots: [roots.dir] });
+    try {
+      expect(await codeOf(limited.inspectDataset(FASHION_DIR))).toBe('forbidden');
+      expect(await codeOf(limited.inspectDataset('relative/path'))).toBe('invalid');
+      expect(await codeOf(limited.exportReport(['x'], `${roots.dir}/../escape.html`))).toBe('forbidden');
+      const v = await limited.validateConfig(tinyConfig());
+      expect(v.issues.map((i) => i.path)).toEqual(['data.path']);
+      expect(v.issues[0].message).toMatch(/outside the folders/);
+    } finally {
+      await limited.close();
+      roots.cleanup();
+    }
+  });
+
+  it('refuses bad run ids and unknown runs with codes', async () => {
+    expect(await codeOf(api.getRun('../etc'))).toBe('invalid');
+    expect(await codeOf(api.getRun('20260101-000000-none-0000'))).toBe('not-found');
+    expect(await codeOf(api.deleteRun('20260101-000000-none-0000'))).toBe('not-found');
+    expect(await codeOf(api.pauseRun('a/b'))).toBe('invalid');
+  });
+});
