@@ -9,6 +9,7 @@ import { runsCommand } from './commands/runs.js';
 import { compareCommand } from './commands/compare.js';
 import { inspectCommand } from './commands/inspect.js';
 import { benchCommand } from './commands/bench.js';
+import { serveCommand, type ServeFlags } from './commands/serve.js';
 
 const RUNS_DIR_HELP = 'folder of runs (default: $ATSTUDIO_RUNS_DIR, else the per-user data folder)';
 const BACKEND_HELP = 'tensorflow-gpu, tensorflow, wasm, cpu or auto (default: $ATSTUDIO_BACKEND, else auto)';
@@ -80,6 +81,15 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--warmup <n>', 'untimed warm-up steps (default 2)', positiveInt)
     .addOption(backend()).addOption(json())
     .action(act((o: Record<string, never>) => benchCommand(io, o)));
+
+  program.command('serve')
+    .description('serve the app and its API over HTTP + WebSocket (loopback by default; another host needs a token)')
+    .option('--port <n>', 'port (default 7860)', positiveInt)
+    .option('--host <host>', 'address to bind (default 127.0.0.1)')
+    .option('--token <token>', 'access token (default: none on loopback, a random one elsewhere)')
+    .option('--root <dir>', 'a folder the browser may open (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .addOption(runsDir())
+    .action(act((o: ServeFlags) => serveCommand(io, o)));
 
   program.addHelpText('after', `
 Examples:

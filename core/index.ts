@@ -36,3 +36,4 @@ export {
   defaultRunName,
   teacherRecipe,
 } from './config/index.js';
+export * from './service/index.js';

@@ -1,0 +1,34 @@
+// `atstudio serve`: the app's API and UI over HTTP + WebSocket (for GPU servers watched from a browser).
+// A thin adapter: the service does the work (training in a child engine process), serve/ does HTTP.
+import * as path from 'node:path';
+import type { CliIO } from '../io.js';
+import { resolveRunsDir } from '../runsDir.js';
+import { createService, childProcessEngine } from '../../core/service/index.js';
+import { startServer, defaultStaticDir, isLoopbackHost } from '../../serve/index.js';
+
+export interface ServeFlags { port?: number; host?: string; token?: string; root?: string[]; runsDir?: string }
+
+export async function serveCommand(io: CliIO, flags: ServeFlags): Promise<number> {
+  const runsDir = resolveRunsDir(flags.runsDir, io.env, io.cwd);
+  const host = flags.host ?? '127.0.0.1';
+  // Folders the browser may open (datasets, teachers, exports). On loopback with none named, the user's
+  // own machine is theirs to browse; a remote server is confined to the runs folder and the working folder.
+  const named = (flags.root ?? []).map((r) => path.resolve(io.cwd, r));
+  const roots = named.length > 0 ? [runsDir, ...named] : isLoopbackHost(host) ? undefined : [runsDir, io.cwd];
+  const api = createService({ runsDir, roots, engine: childProcessEngine() });
+  const server = await startServer({
+    api, host, port: flags.port ?? 7860, token: flags.token, staticDir: defaultStaticDir(), runsDir,
+    log: (line) => io.stderr.write(line + '\n'),
+  });
+  // startServer's log has already announced the address; with a token, print the address that opens it.
+  if (server.token) io.stdout.write(`open: ${server.url}?token=${server.token}\n`);
+  io.stdout.write(`runs: ${runsDir}${roots ? `; files limited to ${roots.join(', ')}` : ''}\n`);
+  if (server.token) io.stdout.write(`token: ${server.token} (needed on every request)\n`);
+  io.stdout.write('Press Ctrl-C to stop.\n');
+  await new Promise<void>((resolve) => {
+    const off = io.onInterrupt(() => { off(); resolve(); });
+  });
+  await server.close();
+  await api.close();
+  return 0;
+}
