@@ -6,20 +6,11 @@ import type { RunEvent } from '../events/types.js';
 import type { AttentionSnapshot, Metric, ProbeSet, RunStatusFile, RunSummary } from '../runs/types.js';
 import type { ModelFamilySpec, TapInfo } from '../models/types.js';
 import type { ResolvedHintPair, HintPair } from '../attention/hintPairs.js';
-import type { DatasetFormat } from '../data/types.js';
+import type { DatasetFormat, DatasetInfo } from '../data/types.js';
 import type { BackendName } from '../backend/select.js';
 
-/** inspectDataset's result with sample images as base64 PNG, for the wizard. */
-export interface DatasetView {
-  path: string;
-  format: DatasetFormat;
-  classes: string[];
-  trainCount: number;
-  testCount: number;
-  imageShape: [number, number, number];
-  samples: { label: number; pngBase64: string }[];
-  notes?: string[];
-}
+/** inspectDataset's result with sample images as base64 PNG (JSON-safe), for the wizard. */
+export type DatasetView = Omit<DatasetInfo, 'samples'> & { samples: { label: number; pngBase64: string }[] };
 
 export interface ModelEstimate {
   name: string; // e.g. WRN-16-1
