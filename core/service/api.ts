@@ -7,7 +7,7 @@ import type { AttentionSnapshot, Metric, ProbeSet, RunStatusFile, RunSummary } f
 import type { ModelFamilySpec, TapInfo } from '../models/types.js';
 import type { ResolvedHintPair, HintPair } from '../attention/hintPairs.js';
 import type { DatasetFormat, DatasetInfo } from '../data/types.js';
-import type { BackendName } from '../backend/select.js';
+import type { BackendName } from '../config/types.js';
 
 /** inspectDataset's result with sample images as base64 PNG (JSON-safe), for the wizard. */
 export type DatasetView = Omit<DatasetInfo, 'samples'> & { samples: { label: number; pngBase64: string }[] };
