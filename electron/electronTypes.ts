@@ -135,3 +135,18 @@ export interface ElectronMain {
   protocol: Protocol;
   shell: { openExternal(url: string): Promise<void> };
 }
+
+/** The hidden window that prints a report to PDF (electron/printPdf.ts): only what it uses. */
+export interface PdfWindowOptions {
+  show: false;
+  width?: number;
+  height?: number;
+  webPreferences: { sandbox: true; contextIsolation: true; nodeIntegration: false; javascript: false; webSecurity: true; spellcheck?: boolean };
+}
+export interface PdfWindow {
+  webContents: { printToPDF(opts: { printBackground?: boolean; displayHeaderFooter?: boolean; pageSize?: string }): Promise<Uint8Array> };
+  loadURL(url: string): Promise<void>;
+  isDestroyed(): boolean;
+  destroy(): void;
+}
+export type PdfWindowCtor = new (opts: PdfWindowOptions) => PdfWindow;

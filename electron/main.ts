@@ -8,6 +8,8 @@ import { createService } from '../core/service/service.js';
 import type { ElectronMain } from './electronTypes.js';
 import { utilityProcessEngine } from './engineHost.js';
 import { createMainApp } from './mainApp.js';
+import { electronPdfRenderer } from './printPdf.js';
+import type { PdfWindowCtor } from './electronTypes.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/electron
 const root = path.resolve(here, '..', '..');
@@ -23,7 +25,9 @@ if (!electron.app.requestSingleInstanceLock()) {
     scriptPath: path.join(here, 'engineProcess.cjs'),
     onCrash: (code) => console.error(`the engine process stopped unexpectedly (exit code ${code}); a new one starts with the next run`),
   });
-  const api = createService({ runsDir: defaultRunsDir(process.env), engine });
+  // printToPDF runs in main, on a hidden window; the window class is cast to the narrow print interface.
+  const renderPdf = electronPdfRenderer(electron.BrowserWindow as unknown as PdfWindowCtor);
+  const api = createService({ runsDir: defaultRunsDir(process.env), engine, renderPdf });
   createMainApp(electron, {
     api,
     preloadPath: path.join(here, 'preload.cjs'),

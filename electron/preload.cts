@@ -22,6 +22,7 @@ const METHODS = [
   'inspectDataset', 'estimateModel', 'inspectTeacherFile', 'proposeHintPairs', 'validateConfig', 'defaultConfig',
   'backends', 'startRun', 'pauseRun', 'resumeRun', 'cancelRun', 'deleteRun', 'listRuns', 'getRun', 'getMetrics',
   'getSnapshots', 'getProbes', 'getLog', 'compareRuns', 'exportReport', 'exportModel', 'exportMetrics',
+  'previewAttention', 'estimateDuration', 'exportReportPdf', 'listDirectory',
 ] as const satisfies readonly ApiMethod[];
 const everyMethodListed: [Exclude<ApiMethod, (typeof METHODS)[number]>] extends [never] ? true : false = true;
 void everyMethodListed;

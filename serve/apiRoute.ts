@@ -15,6 +15,7 @@ export const STATUS_BY_CODE: Record<ServiceErrorCode, number> = {
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  unavailable: 503,
   internal: 500,
 };
 

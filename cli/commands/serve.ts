@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { CliIO } from '../io.js';
 import { resolveRunsDir } from '../runsDir.js';
 import { createService, childProcessEngine } from '../../core/service/index.js';
+import { defaultPdfRenderer } from '../../core/report/chromiumPdf.js';
 import { startServer, defaultStaticDir, isLoopbackHost } from '../../serve/index.js';
 
 export interface ServeFlags { port?: number; host?: string; token?: string; root?: string[]; runsDir?: string }
@@ -15,7 +16,8 @@ export async function serveCommand(io: CliIO, flags: ServeFlags): Promise<number
   // own machine is theirs to browse; a remote server is confined to the runs folder and the working folder.
   const named = (flags.root ?? []).map((r) => path.resolve(io.cwd, r));
   const roots = named.length > 0 ? [runsDir, ...named] : isLoopbackHost(host) ? undefined : [runsDir, io.cwd];
-  const api = createService({ runsDir, roots, engine: childProcessEngine() });
+  const renderPdf = defaultPdfRenderer(io.env);
+  const api = createService({ runsDir, roots, engine: childProcessEngine(), ...(renderPdf ? { renderPdf } : {}) });
   const server = await startServer({
     api, host, port: flags.port ?? 7860, token: flags.token, staticDir: defaultStaticDir(), runsDir,
     log: (line) => io.stderr.write(line + '\n'),

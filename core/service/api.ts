@@ -7,7 +7,7 @@ import type { AttentionSnapshot, Metric, ProbeSet, RunStatusFile, RunSummary } f
 import type { ModelFamilySpec, TapInfo } from '../models/types.js';
 import type { ResolvedHintPair, HintPair } from '../attention/hintPairs.js';
 import type { DatasetFormat, DatasetInfo } from '../data/types.js';
-import type { BackendName } from '../config/types.js';
+import type { AttentionFn, BackendName, TeacherConfig } from '../config/types.js';
 
 /** inspectDataset's result with sample images as base64 PNG (JSON-safe), for the wizard. */
 export type DatasetView = Omit<DatasetInfo, 'samples'> & { samples: { label: number; pngBase64: string }[] };
@@ -76,12 +76,54 @@ export interface ComparisonRow {
 
 export interface ExportResult { path: string; bytes: number }
 
+export interface AttentionPreviewRequest {
+  data: { path: string; format?: DatasetFormat | 'auto' };
+  /** 'train' → a freshly initialised (seeded) teacher, trained=false. */
+  teacher: TeacherConfig;
+  fn: AttentionFn;
+  /** Index into inspectDataset's samples (default 0). */
+  sample?: number;
+  /** Default: the teacher's taps (group0..). */
+  taps?: string[];
+}
+
+export interface AttentionPreview {
+  imagePngBase64: string;
+  label: number;
+  className?: string;
+  /** false for a 'train' teacher (random weights): say so in the UI. */
+  trained: boolean;
+  note?: string;
+  /** Row-major, scaled to [0,1] for display. */
+  maps: { tap: string; h: number; w: number; map: number[] }[];
+}
+
+export interface DurationEstimate {
+  /** The backend the run would use. */
+  backend: string;
+  /** Whole run: teacher phase (if trained here) + student phase + evaluation. */
+  seconds: number;
+  phases: { phase: 'teacher' | 'student'; imagesPerSec: number; epochs: number; stepsPerEpoch: number; seconds: number }[];
+  /** true: timed real steps of these models here; false: from multiply-adds. */
+  measured: boolean;
+  note?: string;
+}
+
+export interface DirectoryListing {
+  path: string;
+  parent: string | null;
+  /** Dirs first, then files, each by name. */
+  entries: { name: string; path: string; kind: 'dir' | 'file'; size?: number }[];
+  /** home/cwd, runs folder, known dataset folders that exist (e.g. /usr/share/datasets/*). */
+  places: { label: string; path: string }[];
+}
+
 /** Subscribing returns an id; events arrive through the transport's event channel until unsubscribed. */
 export type EventListener = (runId: string, event: RunEvent) => void;
 
 /**
  * Every method rejects with a ServiceError (core/service/errors.ts): `message` for people and `code` —
- * 'not-found' | 'invalid' | 'conflict' | 'forbidden' | 'internal' — for the UI; transports carry both.
+ * 'not-found' | 'invalid' | 'conflict' | 'forbidden' | 'unavailable' | 'internal' — for the UI; transports carry both.
  */
 export interface AtStudioApi {
   // Datasets, models, pairing (the wizard)
@@ -112,6 +154,12 @@ export interface AtStudioApi {
   exportModel(runId: string, destDir: string): Promise<ExportResult>; // the student as a TF.js model folder
   exportMetrics(runId: string, destPath: string, format: 'csv' | 'json'): Promise<ExportResult>;
 
+  // Wizard previews, estimates, PDF, file browsing (serve mode)
+  previewAttention(req: AttentionPreviewRequest): Promise<AttentionPreview>;
+  estimateDuration(config: unknown): Promise<DurationEstimate>;
+  exportReportPdf(runIds: string[], destPath: string): Promise<ExportResult>; // rejects 'unavailable' without a PDF renderer
+  listDirectory(path?: string): Promise<DirectoryListing>;
+
   // Events
   subscribe(listener: EventListener, runId?: string): () => void; // all runs when runId is absent
 }
@@ -123,4 +171,5 @@ export const API_METHODS: readonly ApiMethod[] = [
   'inspectDataset', 'estimateModel', 'inspectTeacherFile', 'proposeHintPairs', 'validateConfig', 'defaultConfig',
   'backends', 'startRun', 'pauseRun', 'resumeRun', 'cancelRun', 'deleteRun', 'listRuns', 'getRun', 'getMetrics',
   'getSnapshots', 'getProbes', 'getLog', 'compareRuns', 'exportReport', 'exportModel', 'exportMetrics',
+  'previewAttention', 'estimateDuration', 'exportReportPdf', 'listDirectory',
 ];

@@ -1,6 +1,7 @@
 // Errors the service throws. Transports serialize `message` and `code`, so a UI can tell "no such run"
 // from "not allowed now" without parsing text.
-export type ServiceErrorCode = 'not-found' | 'invalid' | 'conflict' | 'forbidden' | 'internal';
+export type ServiceErrorCode = 'not-found' | 'invalid' | 'conflict' | 'forbidden' | 'unavailable' | 'internal';
+// 'unavailable': the feature needs something this installation lacks (e.g. Chromium for PDF export).
 
 export class ServiceError extends Error {
   override name = 'ServiceError';

@@ -24,6 +24,9 @@ import { crashMessage, type ControlAction, type EngineNotice } from './engine/pr
 import { ServiceError } from './errors.js';
 import { exportRunMetrics, exportStudentModel } from './exports.js';
 import { PathPolicy } from './paths.js';
+import { listDirectory } from './directory.js';
+import { estimateDuration } from './estimate.js';
+import { clearPreviewCache, previewAttention } from './preview.js';
 import { datasetView, modelEstimate, teacherFileView, validateRunConfig } from './wizard.js';
 
 export interface ServiceOptions {
@@ -34,6 +37,11 @@ export interface ServiceOptions {
   roots?: string[];
   /** Step events per second per run that subscribers get at most (default 10). */
   maxStepEventsPerSecond?: number;
+  /**
+   * Prints an HTML report to a PDF file (serve: headless Chromium; Electron: printToPDF). Without one,
+   * exportReportPdf rejects with code 'unavailable'.
+   */
+  renderPdf?: (html: string, destPath: string) => Promise<void>;
 }
 
 export type AtStudioService = AtStudioApi & {
@@ -390,12 +398,31 @@ class Service {
     return rows;
   }
 
+  private async reportHtml(runIds: string[], what: string): Promise<string> {
+    if (!Array.isArray(runIds) || runIds.length === 0) throw new ServiceError('invalid', `${what} needs at least one run id`);
+    const runs = [];
+    for (const id of runIds) runs.push(await loadReportRun(await this.open(id)));
+    return renderReport(runs);
+  }
+
+  async exportReportPdf(runIds: string[], destPath: string): Promise<{ path: string; bytes: number }> {
+    const render = this.opts.renderPdf;
+    if (!render) throw new ServiceError('unavailable', 'PDF export needs Chromium (or the desktop app), and none was found here: install chromium (or set CHROME_PATH), or export the HTML report and print it from a browser');
+    const dest = this.paths.check(destPath, 'PDF file', 'write');
+    const html = await this.reportHtml(runIds, 'exportReportPdf');
+    try {
+      await render(html, dest);
+    } catch (err) {
+      throw new ServiceError('internal', `printing the report to PDF failed: ${(err as Error).message}`);
+    }
+    const st = await fs.stat(dest);
+    return { path: dest, bytes: st.size };
+  }
+
   async exportReport(runIds: string[], destPath: string): Promise<{ path: string; bytes: number }> {
     if (!Array.isArray(runIds) || runIds.length === 0) throw new ServiceError('invalid', 'exportReport needs at least one run id');
     const dest = this.paths.check(destPath, 'report file', 'write');
-    const runs = [];
-    for (const id of runIds) runs.push(await loadReportRun(await this.open(id)));
-    const html = Buffer.from(renderReport(runs), 'utf8');
+    const html = Buffer.from(await this.reportHtml(runIds, 'exportReport'), 'utf8');
     await fs.mkdir(path.dirname(dest), { recursive: true });
     await atomicWrite(dest, html);
     return { path: dest, bytes: html.byteLength };
@@ -438,6 +465,7 @@ class Service {
       this.active = null;
     }
     this.offNotice();
+    clearPreviewCache();
     for (const t of this.throttles.values()) t.close();
     this.throttles.clear();
     this.subscribers.clear();
@@ -501,6 +529,10 @@ class Service {
         if (format !== 'csv' && format !== 'json') throw new ServiceError('invalid', `format must be "csv" or "json", got ${JSON.stringify(format)}`);
         return exportRunMetrics(await self.open(id), self.paths.check(dest, 'metrics file', 'write'), format);
       }),
+      previewAttention: guard((req) => previewAttention(req, { paths: self.paths, store: self.store })),
+      estimateDuration: guard((c: unknown) => estimateDuration(c, { paths: self.paths, store: self.store, busy: () => self.active !== null })),
+      exportReportPdf: guard((ids: string[], dest: string) => self.exportReportPdf(ids, dest)),
+      listDirectory: guard((p?: string) => listDirectory(p, { paths: self.paths, ...(self.opts.roots ? { roots: self.opts.roots } : {}), runsDir: self.store.runsDir })),
       subscribe: (listener: EventListener, runId?: string) => self.subscribe(listener, runId),
       close: () => self.close(),
       whenIdle: () => self.whenIdle(),

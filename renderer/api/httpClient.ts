@@ -4,7 +4,7 @@
 import { API_METHODS, type ApiMethod, type AtStudioApi, type EventListener } from '../../core/service/api.js';
 import type { RunEvent } from '../../core/events/types.js';
 
-export type ApiErrorCode = 'not-found' | 'invalid' | 'conflict' | 'forbidden' | 'internal' | 'unauthorized' | 'network';
+export type ApiErrorCode = 'not-found' | 'invalid' | 'conflict' | 'forbidden' | 'unavailable' | 'internal' | 'unauthorized' | 'network';
 
 /** What every method rejects with: `message` for people, `code` for the UI (the service's codes). */
 export class ApiError extends Error {

@@ -9,6 +9,15 @@ export class FakeWebContents extends EventEmitter {
   id = FakeWebContents.next++;
   openHandler: ((d: { url: string }) => { action: 'deny' | 'allow' }) | null = null;
   posted: { channel: string; message: unknown; transfer?: MessagePortMain[] }[] = [];
+  /** printToPDF calls (electron/printPdf.ts); what it resolves with, or the error it rejects with. */
+  printed: unknown[] = [];
+  static printResult: Uint8Array | Error = new TextEncoder().encode('%PDF-1.7 fake');
+  async printToPDF(opts: unknown): Promise<Uint8Array> {
+    this.printed.push(opts);
+    const r = FakeWebContents.printResult;
+    if (r instanceof Error) throw r;
+    return r;
+  }
   setWindowOpenHandler(fn: (d: { url: string }) => { action: 'deny' | 'allow' }) {
     this.openHandler = fn;
   }
@@ -97,8 +106,12 @@ export function mockElectron() {
       this.events.on(e, fn);
     }
     show() {}
+    destroyed = false;
     isDestroyed() {
-      return false;
+      return this.destroyed;
+    }
+    destroy() {
+      this.destroyed = true;
     }
   }
 

@@ -44,6 +44,10 @@ export function fakeApi(): FakeApi {
     async getLog() {
       throw new Error('disk on fire');
     },
+    async exportReportPdf() {
+      calls.push({ method: 'exportReportPdf', args: [] });
+      throw new ServiceError('unavailable', 'PDF export needs Chromium');
+    },
     subscribe(fn: EventListener, runId?: string) {
       const entry = { fn, runId };
       listeners.add(entry);

@@ -62,6 +62,7 @@ describe('API over HTTP', () => {
       ['deleteRun', ['busy'], 409, 'conflict'],
       ['deleteRun', ['secret'], 403, 'forbidden'],
       ['getLog', ['x'], 500, 'internal'],
+      ['exportReportPdf', [['a'], '/tmp/r.pdf'], 503, 'unavailable'],
     ];
     for (const [m, args, status, code] of cases) {
       const r = await callApi(srv.port, m, args);
@@ -86,7 +87,7 @@ describe('API over HTTP', () => {
   it('every API method is callable', async () => {
     for (const m of API_METHODS) {
       const r = await callApi(srv.port, m, ['a']);
-      expect([200, 400, 404, 409, 403, 500], m).toContain(r.status);
+      expect([200, 400, 404, 409, 403, 500, 503], m).toContain(r.status);
       expect(JSON.parse(r.body).ok !== undefined, m).toBe(true);
     }
   });
