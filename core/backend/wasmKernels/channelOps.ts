@@ -122,7 +122,7 @@ function leadingAxes(axis: number | number[], rank: number): number | null {
 }
 
 /** Mean over the leading k axes by average pooling: per batch over the spatial window, then over the batch. */
-function leadingMean(ops: WasmOps, x: TensorInfo, k: number): TensorInfo {
+export function leadingMean(ops: WasmOps, x: TensorInfo, k: number): TensorInfo {
   const shape = x.shape;
   const T = size(shape.slice(k));
   // View as [R1, Rh, Rw, T]: the last two reduced axes (or one) form the pooling window.

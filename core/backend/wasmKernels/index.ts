@@ -17,14 +17,17 @@ import { channelOpConfigs, setStockKernel } from './channelOps.js';
 import { castConfig, identityConfig, setStockIdentity } from './identity.js';
 import { setStockSlice, sliceConfig } from './slice.js';
 import { registerTileGradient } from './tileGrad.js';
+import { batchNormTrainingConfigs, registerBatchNormTraining } from './batchNormTraining.js';
 
 export { conv2DBackpropFilter } from './conv2DBackpropFilter.js';
 export { registerTileGradient, tileGradient } from './tileGrad.js';
+export { registerBatchNormTraining } from './batchNormTraining.js';
 export { conv2DBackpropInput } from './conv2DBackpropInput.js';
 export { depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './depthwiseBackprop.js';
 
-/** Kernels that wasm does not have at all. */
+/** Kernels that wasm does not have at all (and our own fused training batch norm and its gradient). */
 const MISSING: tf.KernelConfig[] = [
+  ...batchNormTrainingConfigs,
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
@@ -66,6 +69,8 @@ function restoreStock(kernelName: string): void {
 export function registerWasmTrainingKernels(options: WasmTrainingKernelOptions = {}): void {
   registerTileGradient(); // a gradient (all backends), not a kernel: double backprop through batch norm
   for (const config of MISSING) install(config);
+  // Training-mode tf.layers.batchNormalization through the fused op on wasm (false: TF.js's own ops).
+  registerBatchNormTraining(options.faster !== false);
   for (const config of FASTER) {
     if (options.faster === false) restoreStock(config.kernelName);
     else install(config);
