@@ -24,6 +24,7 @@ import { crashMessage, type ControlAction, type EngineNotice } from './engine/pr
 import { ServiceError } from './errors.js';
 import { exportRunMetrics, exportStudentModel } from './exports.js';
 import { PathPolicy } from './paths.js';
+import { ensureServiceBackend } from './tfReady.js';
 import { listDirectory } from './directory.js';
 import { estimateDuration } from './estimate.js';
 import { clearPreviewCache, previewAttention } from './preview.js';
@@ -487,15 +488,20 @@ class Service {
         throw toServiceError(err);
       }
     };
+    // Methods that build models in this process need its TF.js backend first.
+    const withTf = <A extends unknown[], R>(fn: (...args: A) => Promise<R> | R) => async (...args: A): Promise<R> => {
+      await ensureServiceBackend();
+      return fn(...args);
+    };
     const self = this;
     return {
       engine: this.engine,
       inspectDataset: guard((p: string, format?) => datasetView(self.paths.check(p, 'dataset folder', 'read'), format)),
-      estimateModel: guard((req) => {
+      estimateModel: guard(withTf((req) => {
         if (!req || typeof req !== 'object' || !req.model) throw new ServiceError('invalid', 'estimateModel takes { model, inputShape, numClasses }');
         return modelEstimate(req);
-      }),
-      inspectTeacherFile: guard((p: string, taps?: string[]) => teacherFileView(self.paths.check(p, 'teacher model.json', 'read'), taps)),
+      })),
+      inspectTeacherFile: guard(withTf((p: string, taps?: string[]) => teacherFileView(self.paths.check(p, 'teacher model.json', 'read'), taps))),
       proposeHintPairs: guard((s, t, explicit?) => {
         try {
           return pairHints(s, t, explicit);
@@ -503,7 +509,7 @@ class Service {
           throw new ServiceError('invalid', (err as Error).message);
         }
       }),
-      validateConfig: guard((c: unknown) => validateRunConfig(c, { paths: self.paths, store: self.store })),
+      validateConfig: guard(withTf((c: unknown) => validateRunConfig(c, { paths: self.paths, store: self.store }))),
       defaultConfig: guard(() => defaultRunConfig()),
       backends: guard(() => self.backends()),
       startRun: guard((c: unknown) => self.startRun(c)),
@@ -529,7 +535,7 @@ class Service {
         if (format !== 'csv' && format !== 'json') throw new ServiceError('invalid', `format must be "csv" or "json", got ${JSON.stringify(format)}`);
         return exportRunMetrics(await self.open(id), self.paths.check(dest, 'metrics file', 'write'), format);
       }),
-      previewAttention: guard((req) => previewAttention(req, { paths: self.paths, store: self.store })),
+      previewAttention: guard(withTf((req) => previewAttention(req, { paths: self.paths, store: self.store }))),
       estimateDuration: guard((c: unknown) => estimateDuration(c, { paths: self.paths, store: self.store, busy: () => self.active !== null })),
       exportReportPdf: guard((ids: string[], dest: string) => self.exportReportPdf(ids, dest)),
       listDirectory: guard((p?: string) => listDirectory(p, { paths: self.paths, ...(self.opts.roots ? { roots: self.opts.roots } : {}), runsDir: self.store.runsDir })),

@@ -1,0 +1,159 @@
+// The wizard's draft: a RunConfig-shaped $state object that the steps edit in place (bind:value), plus
+// what the engine has told us about it (dataset, model estimates, hint pairs). buildConfig() turns the
+// draft into the config sent to validateConfig/startRun (fields a method does not use left out).
+import type { ModelFamilySpec, RunConfig, TeacherConfig } from '../../../core/config/types.js';
+import type { BackendOption, DatasetView, ModelEstimate } from '../../../core/service/api.js';
+import type { ResolvedHintPair, TapInfo } from '../../../core/attention/hintPairs.js';
+import type { RunSummary } from '../../../core/runs/types.js';
+import { defaultRunName } from '../../../core/config/describe.js';
+import { AT_METHODS, TEACHER_METHODS, type WizardFacts } from './validate.js';
+
+export type TeacherSource = TeacherConfig['source'];
+
+export const DEFAULT_MODELS: Record<ModelFamilySpec['family'], ModelFamilySpec> = {
+  wrn: { family: 'wrn', depth: 16, widen: 1 },
+  resnet: { family: 'resnet', depth: 18 },
+  nin: { family: 'nin', variant: 'thin' },
+};
+
+function defaultTeacher(source: TeacherSource): TeacherConfig {
+  switch (source) {
+    case 'train': return { source: 'train', model: { family: 'wrn', depth: 16, widen: 2 }, training: {} };
+    case 'run': return { source: 'run', run: '', role: 'student' };
+    case 'file': return { source: 'file', path: '' };
+  }
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** `over` on top of `base`, recursively for plain objects (arrays and values replace). */
+export function mergeDeep<T>(base: T, over: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(over)) return (over === undefined ? base : over) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isPlainObject(v) && isPlainObject(out[k]) ? mergeDeep(out[k], v) : v;
+  return out as T;
+}
+
+/** The draft form of a config: every sub-object present so the steps can bind to it. */
+function toDraft(config: RunConfig): RunConfig {
+  const c = structuredClone(config);
+  c.data ??= { path: '', format: 'auto', validationSplit: 0, augment: true };
+  if (!c.teacher) c.teacher = defaultTeacher('train');
+  if (c.teacher.source === 'train') c.teacher.training ??= {};
+  // A name that is just the automatic one follows the models as they change (the field shows it as placeholder).
+  if (c.name === defaultRunName(c)) c.name = '';
+  c.name ??= '';
+  return c;
+}
+
+export class WizardDraft {
+  config: RunConfig = $state() as RunConfig;
+  /** What each teacher source held before the user switched away from it. */
+  private stash: Partial<Record<TeacherSource, TeacherConfig>> = {};
+
+  constructor(config: RunConfig) {
+    this.config = toDraft(config);
+  }
+
+  /** Replace the whole draft (duplicate a run, load a config file). */
+  load(config: RunConfig): void {
+    this.stash = {};
+    this.config = toDraft(config);
+  }
+
+  get teacherSource(): TeacherSource {
+    return this.config.teacher?.source ?? 'train';
+  }
+
+  setTeacherSource(source: TeacherSource): void {
+    const cur = this.config.teacher;
+    if (cur?.source === source) return;
+    if (cur) this.stash[cur.source] = $state.snapshot(cur) as TeacherConfig;
+    this.config.teacher = this.stash[source] ?? defaultTeacher(source);
+  }
+
+  /** The name the engine will give the run when the name field is left empty. */
+  get autoName(): string {
+    const c = this.build();
+    try {
+      return defaultRunName(c);
+    } catch {
+      return '';
+    }
+  }
+
+  /** The config to send: a plain object with what the method does not use left out. */
+  build(): RunConfig {
+    const c = $state.snapshot(this.config) as RunConfig;
+    const out = structuredClone(c) as RunConfig & Record<string, unknown>;
+    if (!out.name || !out.name.trim()) delete (out as Partial<RunConfig>).name;
+    else out.name = out.name.trim();
+    if (out.data.limit === null || out.data.limit === undefined || Number.isNaN(out.data.limit)) delete out.data.limit;
+    out.data.path = out.data.path.trim();
+    if (!TEACHER_METHODS.has(out.method)) delete out.teacher;
+    const t = out.teacher;
+    if (t?.source === 'train' && t.training) {
+      for (const [k, v] of Object.entries(t.training)) {
+        if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) delete (t.training as Record<string, unknown>)[k];
+      }
+      if (Object.keys(t.training).length === 0) delete t.training;
+    }
+    if (t?.source === 'file') t.path = t.path.trim();
+    if ((t?.source === 'file' || t?.source === 'run') && !t.taps) delete t.taps;
+    if (out.attention.fn.kind === 'sum') delete out.attention.fn.p;
+    if (!AT_METHODS.has(out.method) || out.attention.pairs === undefined) delete out.attention.pairs;
+    return out;
+  }
+}
+
+/** The teacher as the wizard shows it, whichever its source. */
+export interface TeacherView {
+  name: string;
+  params: number;
+  multiplyAdds?: number;
+  sizeBytes?: number;
+  taps: TapInfo[];
+  /** false: a teacher this run will train (its weights are random until then). */
+  trained: boolean;
+  numClasses?: number;
+  inputShape?: [number, number, number] | null;
+  notes?: string[];
+}
+
+/** What the engine said about the draft; the Wizard's effects keep it current. */
+export class WizardFactsState {
+  dataset = $state<DatasetView | null>(null);
+  datasetError = $state<string | null>(null);
+  datasetLoading = $state(false);
+  teacher = $state<TeacherView | null>(null);
+  teacherError = $state<string | null>(null);
+  teacherLoading = $state(false);
+  student = $state<ModelEstimate | null>(null);
+  studentError = $state<string | null>(null);
+  studentLoading = $state(false);
+  pairs = $state<ResolvedHintPair[] | null>(null);
+  pairsError = $state<string | null>(null);
+  backends = $state<BackendOption[] | null>(null);
+  doneRuns = $state<RunSummary[] | null>(null);
+  runsError = $state<string | null>(null);
+
+  /** The plain facts the pure validators take. */
+  get plain(): WizardFacts {
+    return {
+      dataset: this.dataset,
+      datasetError: this.datasetError,
+      teacherError: this.teacherError,
+      teacherClasses: this.teacher?.trained ? this.teacher.numClasses ?? null : null,
+      studentError: this.studentError,
+      pairsError: this.pairsError,
+      backends: this.backends,
+    };
+  }
+}
+
+/** Input shape and class count the models are built for: the dataset's, else CIFAR's until one is chosen. */
+export function modelInput(c: RunConfig, facts: { dataset: DatasetView | null }): { inputShape: [number, number, number]; numClasses: number; assumed: boolean } {
+  const ds = facts.dataset;
+  const inputShape = c.data.inputShape ?? ds?.imageShape ?? [32, 32, 3];
+  return { inputShape: [...inputShape] as [number, number, number], numClasses: ds?.classes.length ?? 10, assumed: !ds };
+}

@@ -1,0 +1,343 @@
+// The New-run wizard against a fake engine: estimates shown, Next refused on bad input, engine issues
+// mapped back to their step, Start sending the draft, and "Duplicate" loading another run's config.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { fakeApi, resetFakeApi, FASHION, DONE_RUN } from './fakeApi.js';
+
+vi.mock('../../renderer/src/lib/api.js', async () => {
+  const m = await import('./fakeApi.js');
+  return { api: m.fakeApi, toUiError: m.toUiError };
+});
+
+import Wizard from '../../renderer/src/wizard/Wizard.svelte';
+import { router } from '../../renderer/src/lib/router.svelte.js';
+import { notices } from '../../renderer/src/lib/notices.svelte.js';
+import { formatCount, formatRatio } from '../../renderer/src/lib/format.js';
+
+/** An element's text, whitespace collapsed (no jest-dom here). */
+const text = (el: Element) => (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+const value = (el: Element) => (el as HTMLInputElement | HTMLSelectElement).value;
+const step = (key: string) => screen.getByTestId(`wizard-step-${key}`);
+const next = () => fireEvent.click(screen.getByTestId('wizard-next'));
+/** A button of the step list, by the step's title. */
+const navButton = (title: string) =>
+  within(screen.getByRole('navigation', { name: 'Wizard steps' })).getByRole('button', { name: new RegExp(`^${title}`) });
+
+/** Render and wait until the defaults are in and the suggested dataset has been read. */
+async function open(props: { from?: string } = {}) {
+  const r = render(Wizard, { props });
+  await screen.findByTestId('wizard-step-dataset');
+  return r;
+}
+
+async function datasetReady() {
+  await waitFor(() => expect(within(screen.getByTestId('dataset-summary')).getByText(/28×28×1/)).toBeTruthy(), { timeout: 3000 });
+}
+
+/** Next until the step `key` is showing. */
+async function goTo(key: string) {
+  for (let i = 0; i < 7 && !screen.queryByTestId(`wizard-step-${key}`); i++) {
+    await next();
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  expect(step(key)).toBeTruthy();
+}
+
+// jsdom's Blob has no text(); browsers and Electron do.
+if (!Blob.prototype.text) {
+  Blob.prototype.text = function (this: Blob) {
+    return new Promise<string>((resolve, reject) => {
+      const r = new FileReader();
+      r.onload = () => resolve(String(r.result));
+      r.onerror = () => reject(r.error);
+      r.readAsText(this);
+    });
+  };
+}
+
+beforeEach(() => {
+  resetFakeApi();
+  location.hash = '#/new';
+});
+afterEach(() => {
+  cleanup();
+  for (const n of notices.list) notices.dismiss(n.id);
+});
+
+describe('wizard', () => {
+  it('suggests Fashion-MNIST and shows what the engine found in it', async () => {
+    await open();
+    expect(value(screen.getByLabelText('Dataset path'))).toBe(String(FASHION));
+    await datasetReady();
+    const summary = screen.getByTestId('dataset-summary');
+    expect(text(summary)).toMatch('IDX');
+    expect(text(summary)).toMatch('10: T-shirt/top, Trouser');
+    expect(text(summary)).toMatch(`${formatCount(60000)} training, ${formatCount(10000)} test`);
+    expect(within(screen.getByTestId('dataset-samples')).getAllByRole('img')).toHaveLength(10);
+    expect(fakeApi.inspectDataset).toHaveBeenLastCalledWith(FASHION, 'auto');
+  });
+
+  it('refuses Next on invalid input with inline errors, aria-invalid and focus', async () => {
+    await open();
+    const path = screen.getByLabelText('Dataset path');
+    await fireEvent.input(path, { target: { value: '' } });
+    const limit = screen.getByLabelText('Images per split (limit)');
+    await fireEvent.input(limit, { target: { value: '-5' } });
+    await next();
+    expect(step('dataset')).toBeTruthy();
+    expect(path.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('Choose the folder (or file) that holds your dataset.')).toBeTruthy();
+    expect(limit.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText(/whole number of images, 1 or more/)).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(path));
+
+    // A path the engine cannot read: its message, under the field.
+    await fireEvent.input(path, { target: { value: '/nope' } });
+    await fireEvent.input(limit, { target: { value: '500' } });
+    await waitFor(() => expect(screen.getAllByText(/no dataset found in \/nope/).length).toBeGreaterThan(0), { timeout: 3000 });
+    await next();
+    expect(step('dataset')).toBeTruthy();
+    expect(limit.getAttribute('aria-invalid')).toBe(null);
+
+    // Fixed: Next works and the step list marks the new step.
+    await fireEvent.input(path, { target: { value: FASHION } });
+    await datasetReady();
+    await next();
+    expect(step('teacher')).toBeTruthy();
+    expect(navButton('Teacher').getAttribute('aria-current')).toBe('step');
+  });
+
+  it('a bad teacher depth blocks the Teacher step', async () => {
+    await open();
+    await datasetReady();
+    await goTo('teacher');
+    const depth = screen.getByLabelText('Teacher depth');
+    await fireEvent.input(depth, { target: { value: '12' } });
+    await next();
+    expect(step('teacher')).toBeTruthy();
+    expect(depth.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText(/6n\+4: 10, 16, 22, 28, 34, 40, … \(12 is not\)/)).toBeTruthy();
+  });
+
+  it('shows parameters, multiply-adds and the compression ratio from the estimates', async () => {
+    await open();
+    await datasetReady();
+    await goTo('teacher');
+    const teacher = screen.getByTestId('teacher-estimate');
+    await waitFor(() => expect(text(teacher)).toMatch('WRN-16-2'), { timeout: 3000 });
+    expect(text(teacher)).toMatch(formatCount(691_674));
+    // Built for the dataset's images (28×28 grey, 10 classes): its taps have their resolutions.
+    await waitFor(() => expect(fakeApi.estimateModel).toHaveBeenCalledWith({ model: { family: 'wrn', depth: 16, widen: 2 }, inputShape: [28, 28, 1], numClasses: 10 }));
+    await waitFor(() => expect(text(teacher)).toMatch('28×28, 32 channels'));
+    await goTo('student');
+    const student = screen.getByTestId('student-estimate');
+    await waitFor(() => expect(text(student)).toMatch('WRN-16-1'), { timeout: 3000 });
+    expect(text(student.querySelector('[data-field="params"]')!)).toBe(formatCount(175_066));
+    expect(text(screen.getByTestId('compression-ratio'))).toMatch(`${formatRatio(691_674 / 175_066)} fewer parameters`);
+
+    // A wider student: new estimate, new ratio.
+    await fireEvent.input(screen.getByLabelText('Student width'), { target: { value: '2' } });
+    await waitFor(() => expect(text(student.querySelector('[data-field="params"]')!)).toBe(formatCount(691_674)), { timeout: 3000 });
+    expect(text(screen.getByTestId('compression-ratio'))).toMatch(`${formatRatio(1)} fewer parameters`);
+    expect(text(screen.getByTestId('compression-ratio'))).toMatch(/not larger than the student/);
+  });
+
+  it('previews the teacher\'s attention and says when the teacher is untrained', async () => {
+    await open();
+    await datasetReady();
+    await goTo('attention');
+    const preview = screen.getByTestId('attention-preview');
+    await waitFor(() => expect(text(preview)).toMatch(/Untrained teacher/), { timeout: 3000 });
+    expect(fakeApi.previewAttention).toHaveBeenLastCalledWith({
+      data: { path: FASHION, format: 'auto' }, teacher: { source: 'train', model: { family: 'wrn', depth: 16, widen: 2 } }, fn: { kind: 'sum-p', p: 2 }, sample: 0,
+    });
+    await fireEvent.change(screen.getByLabelText('Attention function'), { target: { value: 'max-p' } });
+    await waitFor(() => expect(fakeApi.previewAttention).toHaveBeenLastCalledWith(expect.objectContaining({ fn: { kind: 'max-p', p: 2 } })), { timeout: 3000 });
+    // A bad p is refused before Next.
+    const p = screen.getByLabelText('p');
+    await fireEvent.input(p, { target: { value: '0' } });
+    await next();
+    expect(p.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('p is a number above 0 (the paper uses 2).')).toBeTruthy();
+  });
+
+  it('draws the automatic hint pairs and lets the user change them', async () => {
+    await open();
+    await datasetReady();
+    await goTo('hints');
+    const hints = await screen.findByTestId('hint-pairs', {}, { timeout: 3000 });
+    await waitFor(() => expect(hints.querySelectorAll('path.link')).toHaveLength(3), { timeout: 3000 });
+    expect(screen.getByText('Automatic pairing')).toBeTruthy();
+    const sel = screen.getByLabelText('Teacher tap for group0');
+    expect(value(sel)).toBe('group0');
+    await fireEvent.change(sel, { target: { value: 'group1' } });
+    await waitFor(() => expect(screen.getByText(/resolutions differ|area-averaged/)).toBeTruthy(), { timeout: 3000 });
+    expect(screen.getByText('Your pairing')).toBeTruthy();
+    await fireEvent.change(screen.getByLabelText('Teacher tap for group1'), { target: { value: '' } });
+    await waitFor(() => expect(hints.querySelectorAll('path.link')).toHaveLength(2));
+    expect(fakeApi.proposeHintPairs).toHaveBeenLastCalledWith(expect.any(Array), expect.any(Array), [
+      { student: 'group0', teacher: 'group1' }, { student: 'group2', teacher: 'group2' },
+    ]);
+  });
+
+  it('lists the backends and why some are unavailable', async () => {
+    await open();
+    await datasetReady();
+    await goTo('training');
+    const backend = screen.getByLabelText('Backend') as HTMLSelectElement;
+    const tf = within(backend).getByRole('option', { name: /^tensorflow \(not available\)/ }) as HTMLOptionElement;
+    expect(tf.disabled).toBe(true);
+    expect(screen.getByText(/@tensorflow\/tfjs-node is not installed/)).toBeTruthy();
+  });
+
+  it('Start validates, calls startRun with the draft and opens the run', async () => {
+    const go = vi.spyOn(router, 'go');
+    await open();
+    await datasetReady();
+    await fireEvent.input(screen.getByLabelText('Images per split (limit)'), { target: { value: '500' } });
+    await goTo('training');
+    await fireEvent.input(screen.getByLabelText('Epochs'), { target: { value: '3' } });
+    await fireEvent.input(screen.getByLabelText('Run name'), { target: { value: 'quick try' } });
+    await goTo('review');
+    const duration = screen.getByTestId('duration-estimate');
+    await waitFor(() => expect(text(duration)).toMatch('measured'), { timeout: 3000 });
+    expect(text(screen.getByTestId('review-summary'))).toMatch('quick try');
+    await fireEvent.click(screen.getByTestId('wizard-start'));
+    await waitFor(() => expect(fakeApi.startRun).toHaveBeenCalledTimes(1));
+    const sent = fakeApi.startRun.mock.calls[0]![0] as any;
+    expect(sent).toMatchObject({
+      name: 'quick try', method: 'at', data: { path: FASHION, limit: 500, format: 'auto' },
+      teacher: { source: 'train', model: { family: 'wrn', depth: 16, widen: 2 } },
+      student: { model: { family: 'wrn', depth: 16, widen: 1 } },
+      training: { epochs: 3, batchSize: 128, lr: 0.1 },
+    });
+    expect(fakeApi.validateConfig).toHaveBeenLastCalledWith(sent);
+    await waitFor(() => expect(go).toHaveBeenCalledWith({ name: 'run', id: 'new-run-1' }));
+    go.mockRestore();
+  });
+
+  it('maps the engine\'s issues to their step and field, and does not start', async () => {
+    await open();
+    await datasetReady();
+    await goTo('review');
+    fakeApi.validateConfig.mockResolvedValue({
+      ok: false, warnings: [],
+      issues: [{ path: 'training.lr', message: 'must be a number > 0 (expected a number > 0, got 0)' }],
+    });
+    await fireEvent.click(screen.getByTestId('wizard-start'));
+    await waitFor(() => expect(step('training')).toBeTruthy());
+    const lr = screen.getByLabelText('Learning rate');
+    expect(lr.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('must be a number > 0 (expected a number > 0, got 0)')).toBeTruthy();
+    expect(fakeApi.startRun).not.toHaveBeenCalled();
+    expect(navButton('Training \\(has problems\\)')).toBeTruthy();
+    // Editing the config clears the stale engine message.
+    await fireEvent.input(lr, { target: { value: '0.05' } });
+    await waitFor(() => expect(lr.getAttribute('aria-invalid')).toBe(null));
+  });
+
+  it('maps a hint-pair issue to the Hint groups step', async () => {
+    await open();
+    await datasetReady();
+    await goTo('review');
+    fakeApi.validateConfig.mockResolvedValue({
+      ok: false, warnings: [], issues: [{ path: 'attention.pairs.0.teacher', message: 'no teacher tap "group7"' }],
+    });
+    await fireEvent.click(screen.getByTestId('wizard-start'));
+    await waitFor(() => expect(step('hints')).toBeTruthy());
+    await waitFor(() => expect(text(screen.getByRole('alert'))).toMatch('attention.pairs.0.teacher: no teacher tap "group7"'));
+  });
+
+  it('shows the engine\'s warnings on the review', async () => {
+    fakeApi.validateConfig.mockResolvedValue({ ok: true, issues: [], warnings: ['the teacher (WRN-16-2) is not larger than the student'] });
+    await open();
+    await datasetReady();
+    await goTo('review');
+    expect(await screen.findByText('the teacher (WRN-16-2) is not larger than the student')).toBeTruthy();
+  });
+
+  it('duplicates a run: its config fills every step', async () => {
+    await open({ from: 'copy-me' });
+    expect(fakeApi.getRun).toHaveBeenCalledWith('copy-me');
+    expect(screen.getByText('my KD run')).toBeTruthy();
+    expect(value(screen.getByLabelText('Dataset path'))).toBe(String(FASHION));
+    expect(value(screen.getByLabelText('Images per split (limit)'))).toBe(String(500));
+    expect(fakeApi.listDirectory).not.toHaveBeenCalled();
+    // Every step is reachable from the step list.
+    await datasetReady();
+    await fireEvent.click(navButton('Student'));
+    expect(value(screen.getByLabelText('Student depth'))).toBe(String(22));
+    await fireEvent.click(navButton('Attention'));
+    expect(value(screen.getByLabelText('Method'))).toBe(String('kd'));
+    expect(value(screen.getByLabelText('Temperature T'))).toBe(String(4));
+    await fireEvent.click(navButton('Training'));
+    expect(value(screen.getByLabelText('Epochs'))).toBe(String(12));
+    expect(value(screen.getByLabelText('Seed'))).toBe(String(7));
+    expect(value(screen.getByLabelText('Run name'))).toBe(String('my KD run'));
+    await fireEvent.click(navButton('Review'));
+    await fireEvent.click(screen.getByTestId('wizard-start'));
+    await waitFor(() => expect(fakeApi.startRun).toHaveBeenCalled());
+    expect(fakeApi.startRun.mock.calls[0]![0]).toMatchObject({ method: 'kd', seed: 7, student: { model: { depth: 22 } }, training: { epochs: 12, schedule: { kind: 'cosine' } } });
+  });
+
+  it('uses a finished run as the teacher', async () => {
+    await open();
+    await datasetReady();
+    await goTo('teacher');
+    await fireEvent.click(screen.getByLabelText('Use a finished run'));
+    await next();
+    expect(screen.getByText('Pick one of your finished runs.')).toBeTruthy();
+    const select = screen.getByLabelText('Finished run');
+    expect(within(select).getAllByRole('option')).toHaveLength(2); // the placeholder + the one done run
+    await fireEvent.change(select, { target: { value: DONE_RUN.id } });
+    const est = screen.getByTestId('teacher-estimate');
+    await waitFor(() => expect(text(est)).toMatch('WRN-40-2'), { timeout: 3000 });
+    expect(text(est)).toMatch('trained');
+    await next();
+    expect(step('student')).toBeTruthy();
+  });
+
+  it('the baseline needs no teacher and no hint pairs', async () => {
+    await open();
+    await datasetReady();
+    await goTo('attention');
+    await fireEvent.change(screen.getByLabelText('Method'), { target: { value: 'baseline' } });
+    await fireEvent.click(navButton('Teacher'));
+    expect(text(screen.getByRole('note'))).toMatch('needs no teacher');
+    await goTo('hints');
+    expect(text(screen.getByRole('note'))).toMatch('does not use them');
+  });
+
+  it('saves the config as a JSON download and loads one back', async () => {
+    const blobs: Blob[] = [];
+    const createObjectURL = vi.fn((b: Blob) => { blobs.push(b); return 'blob:config'; });
+    Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    await open();
+    await datasetReady();
+    await goTo('review');
+    await fireEvent.click(screen.getByTestId('save-config'));
+    expect(click).toHaveBeenCalledTimes(1);
+    const saved = JSON.parse(await blobs[0]!.text());
+    expect(saved).toMatchObject({ version: 1, method: 'at', data: { path: FASHION }, training: { epochs: 200 } });
+    expect(saved).not.toHaveProperty('name'); // the engine names it from the models
+    click.mockRestore();
+
+    // Load: a partial config on top of the defaults; the wizard goes to the review.
+    const file = new File([JSON.stringify({ method: 'kd', data: { path: FASHION }, training: { epochs: 4 } })], 'kd.json', { type: 'application/json' });
+    const input = screen.getByLabelText('Load config file') as HTMLInputElement;
+    Object.defineProperty(input, 'files', { value: [file], configurable: true });
+    await fireEvent.change(input);
+    await waitFor(() => expect(text(screen.getByTestId('review-summary'))).toMatch('KD — knowledge distillation'));
+    expect(text(screen.getByTestId('review-summary'))).toMatch('4 epochs');
+    expect(text(screen.getByText(/Starting from/))).toMatch('kd.json');
+
+    // Not JSON: an error, the draft unchanged.
+    const pushed = vi.spyOn(notices, 'push');
+    Object.defineProperty(input, 'files', { value: [new File(['{oops'], 'bad.json')], configurable: true });
+    await fireEvent.change(input);
+    await waitFor(() => expect(pushed).toHaveBeenCalledWith('error', 'bad.json is not a JSON file', expect.any(String)));
+    expect(text(screen.getByTestId('review-summary'))).toMatch('4 epochs');
+    pushed.mockRestore();
+  });
+});
