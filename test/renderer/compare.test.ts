@@ -1,0 +1,127 @@
+import { describe, expect, it, vi, beforeEach } from 'vitest';
+import { render, screen, fireEvent, waitFor, within } from '@testing-library/svelte';
+import { fakeApi, resetFakeApi, row, summary, epoch, snapshot, probes } from './compareFakes.js';
+
+vi.mock('../../renderer/src/lib/api.js', async () => {
+  const f = await import('./compareFakes.js');
+  return { api: f.fakeApi, toUiError: f.fakeToUiError };
+});
+
+const { default: Compare } = await import('../../renderer/src/screens/Compare.svelte');
+const { default: CompareTable } = await import('../../renderer/src/screens/compare/CompareTable.svelte');
+const data = await import('../../renderer/src/screens/compare/data.js');
+const { router } = await import('../../renderer/src/lib/router.svelte.js');
+
+beforeEach(() => {
+  vi.restoreAllMocks();
+  resetFakeApi('browser');
+});
+
+describe('compare helpers', () => {
+  it('finds the best row per column, lower or higher being better', () => {
+    const rows = [row('a', { params: 100, bestTop1: 0.8 }), row('b', { params: 50, bestTop1: 0.9 }), row('c', { params: 50, bestTop1: undefined })];
+    expect([...data.bestRows(rows, 'params')]).toEqual([1, 2]);
+    expect([...data.bestRows(rows, 'bestTop1')]).toEqual([1]);
+    // One value, or all equal: nothing to highlight.
+    expect(data.bestRows([row('a')], 'params').size).toBe(0);
+    expect(data.bestRows([row('a'), row('b')], 'latencyMs').size).toBe(0);
+  });
+
+  it('builds top-1 series with the teacher phase dashed', () => {
+    const s = data.top1Series([{ id: 'a', name: 'A', metrics: [epoch('teacher', 1, 0.4), epoch('student', 1, 0.3), epoch('student', 2, 0.5)] }]);
+    expect(s).toEqual([
+      { label: 'A', points: [{ x: 1, y: 0.3 }, { x: 2, y: 0.5 }] },
+      { label: 'A — teacher', points: [{ x: 1, y: 0.4 }], dashed: true },
+    ]);
+    expect(data.lossSeries([{ id: 'a', name: 'A', metrics: [epoch('student', 1, 0.3)] }])[0]!.points).toEqual([{ x: 1, y: 1.5 }]);
+  });
+
+  it('names confusion classes from the probes where it can', () => {
+    expect(data.classNames(3, probes)).toEqual(['T-shirt', 'class 1', 'Pullover']);
+    expect(data.classNames(2, null)).toEqual(['class 0', 'class 1']);
+  });
+
+  it('takes the last student snapshot and scales maps to [0,1]', () => {
+    expect(data.lastStudentSnapshot([snapshot(1), snapshot(3), snapshot(2)])!.epoch).toBe(3);
+    expect(data.scaleMap([2, 4, 6])).toEqual([0, 0.5, 1]);
+    expect(data.pairsForProbe(snapshot(1), 1)).toHaveLength(2);
+  });
+});
+
+describe('compare table', () => {
+  it('highlights the best value of each numeric column', () => {
+    render(CompareTable, { rows: [row('a', { params: 100000, bestTop1: 0.8, latencyMs: 2 }), row('b', { params: 50000, bestTop1: 0.9, latencyMs: 1 })] });
+    const table = screen.getByTestId('compare-table');
+    const [ra, rb] = [table.querySelector('tr[data-run-id="a"]')!, table.querySelector('tr[data-run-id="b"]')!];
+    expect(rb.querySelector('td[data-col="params"]')!.getAttribute('data-best')).toBe('true');
+    expect(ra.querySelector('td[data-col="params"]')!.hasAttribute('data-best')).toBe(false);
+    expect((rb.querySelector('td[data-col="bestTop1"]'))!.classList.contains('best')).toBe(true);
+    expect((rb.querySelector('td[data-col="latencyMs"]'))!.textContent).toContain('(best)');
+    // Same value in both rows: no highlight.
+    expect((ra.querySelector('td[data-col="agreement"]'))!.classList.contains('best')).toBe(false);
+    expect((rb.querySelector('td[data-col="agreement"]'))!.classList.contains('best')).toBe(false);
+  });
+});
+
+describe('compare screen', () => {
+  it('explains how to pick runs when none is selected', async () => {
+    render(Compare, { ids: [] });
+    expect((await screen.findByTestId('compare-empty'))!.textContent).toContain('Tick two or more runs');
+    const picker = screen.getByTestId('compare-picker');
+    await waitFor(() => expect(within(picker).getAllByRole('checkbox')).toHaveLength(2));
+    expect(screen.queryByTestId('compare-table')).toBeNull();
+  });
+
+  it('updates the route when runs are picked', async () => {
+    const go = vi.spyOn(router, 'go').mockImplementation(() => {});
+    render(Compare, { ids: ['a'] });
+    const box = await screen.findByRole('checkbox', { name: 'Run b' });
+    expect((screen.getByRole('checkbox', { name: 'Run a' }) as HTMLInputElement).checked).toBe(true);
+    await fireEvent.click(box);
+    expect(go).toHaveBeenCalledWith({ name: 'compare', ids: ['a', 'b'] });
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Run a' }));
+    expect(go).toHaveBeenLastCalledWith({ name: 'compare', ids: [] });
+  });
+
+  it('shows the table, charts, one confusion matrix per run and the attention maps', async () => {
+    render(Compare, { ids: ['a', 'b'] });
+    await screen.findByTestId('compare-table');
+    await waitFor(() => expect(fakeApi.compareRuns).toHaveBeenCalledWith(['a', 'b']));
+    await waitFor(() => expect(screen.getByTestId('compare-table').querySelectorAll('tbody tr')).toHaveLength(2));
+    expect(screen.getByTestId('compare-chart-top1')).toBeTruthy();
+    expect(screen.getByTestId('compare-chart-loss')).toBeTruthy();
+    await screen.findByTestId('confusion-a');
+    await screen.findByTestId('confusion-b');
+    expect(fakeApi.getMetrics).toHaveBeenCalledWith('a');
+    expect(fakeApi.getMetrics).toHaveBeenCalledWith('b');
+    const attn = screen.getByTestId('compare-attention');
+    // Teacher once per hint pair (from run a; b is a baseline), one student map per run per pair.
+    await waitFor(() => expect(within(attn).getAllByTestId(/^compare-attn-teacher-/)).toHaveLength(2));
+    expect(within(attn).getByTestId('compare-attn-a-0')).toBeTruthy();
+    expect(within(attn).getByTestId('compare-attn-b-1')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Export report (HTML)' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Export metrics (CSV)' })).toBeNull();
+  });
+
+  it('switches the probe image of the attention maps', async () => {
+    render(Compare, { ids: ['a'] });
+    const select = await screen.findByLabelText('Probe image');
+    expect(within(select).getAllByRole('option').map((o) => o.textContent)).toEqual(['Image 1 — Pullover', 'Image 2 — T-shirt']);
+    await fireEvent.change(select, { target: { value: '1' } });
+    await waitFor(() => expect((screen.getByTestId('compare-attn-a-0')).getAttribute('aria-label')).toEqual(expect.stringContaining('probe image 2')));
+  });
+
+  it('tells about a run in the link that no longer exists', async () => {
+    render(Compare, { ids: ['a', 'gone'] });
+    expect(await screen.findByText(/no longer exists/)).toBeTruthy();
+    await waitFor(() => expect(fakeApi.compareRuns).toHaveBeenCalledWith(['a']));
+  });
+
+  it('shows an error when the comparison fails', async () => {
+    fakeApi.compareRuns.mockRejectedValue({ code: 'internal', message: 'disk on fire' });
+    render(Compare, { ids: ['a'] });
+    expect(await screen.findByText(/disk on fire/)).toBeTruthy();
+  });
+});
+
+void summary;
