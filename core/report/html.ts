@@ -21,8 +21,16 @@ function kv(rows: [string, unknown][]): string {
     .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${typeof v === 'string' && v.startsWith('<') ? v : escapeHtml(v)}</td></tr>`).join('')}</table>`;
 }
 
+/** A nested config object as readable "key: value" pairs (dotted keys), one per line. */
 function json(v: unknown): string {
-  return `<code>${escapeHtml(JSON.stringify(v))}</code>`;
+  const lines: string[] = [];
+  const walk = (x: unknown, prefix: string): void => {
+    if (x !== null && typeof x === 'object' && !Array.isArray(x)) {
+      for (const [k, val] of Object.entries(x)) walk(val, prefix ? `${prefix}.${k}` : k);
+    } else lines.push(`${prefix}: ${Array.isArray(x) ? x.map((e) => JSON.stringify(e)).join(', ') : String(x)}`);
+  };
+  walk(v, '');
+  return `<code>${lines.map((l) => escapeHtml(l)).join('<br>')}</code>`;
 }
 
 function configTable(r: ReportRun): string {

@@ -34,7 +34,16 @@ export function lineChart(opts: { title: string; xLabel: string; series: Series[
     const p = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
     if (p.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${p.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`);
     for (const [x, y] of p) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${color}"/>`);
-    parts.push(`<text x="${m.l + 6}" y="${m.t + 14 + i * 13}" fill="${color}" class="tk">${escapeHtml(s.name)}</text>`);
+  });
+  // The legend last, on a light box, so lines never run through it: a short line of each colour, then the name.
+  const longest = Math.max(...opts.series.map((s) => s.name.length));
+  const boxW = Math.min(W - m.l - m.r - 8, 30 + longest * 6);
+  parts.push(`<rect x="${m.l + 4}" y="${m.t + 4}" width="${boxW}" height="${opts.series.length * 13 + 6}" fill="#fff" fill-opacity="0.85" stroke="#ddd"/>`);
+  opts.series.forEach((s, i) => {
+    const color = PALETTE[i % PALETTE.length];
+    const y = m.t + 14 + i * 13;
+    parts.push(`<line x1="${m.l + 8}" x2="${m.l + 24}" y1="${y - 4}" y2="${y - 4}" stroke="${color}" stroke-width="3"/>`
+      + `<text x="${m.l + 28}" y="${y}" class="tk">${escapeHtml(s.name)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('');
