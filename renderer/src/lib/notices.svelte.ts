@@ -10,7 +10,7 @@ class Notices {
     const id = this.next++;
     this.list = [...this.list, { id, kind, text, ...(detail ? { detail } : {}) }];
     // Errors stay until dismissed; the rest fade after a while.
-    if (kind !== 'error') setTimeout(() => this.dismiss(id), 8000);
+    if (kind !== 'error') setTimeout(() => this.dismiss(id), 6000);
     return id;
   }
 
