@@ -52,6 +52,8 @@ export interface RunDetail {
   config: RunConfig;
   status: RunStatusFile;
   environment: Record<string, unknown> | null;
+  /** Every class name of the dataset, from the run's saved student (or teacher) model; absent before one is saved. */
+  classes?: string[];
   /** For a queued run: how many runs are ahead of it on this engine, the one training included. */
   queuePosition?: number;
 }

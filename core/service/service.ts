@@ -24,6 +24,7 @@ import { crashMessage, type ControlAction, type EngineNotice } from './engine/pr
 import { ServiceError } from './errors.js';
 import { exportRunMetrics, exportStudentModel } from './exports.js';
 import { PathPolicy } from './paths.js';
+import { readModelMeta } from '../eval/modelMeta.js';
 import { ensureServiceBackend } from './tfReady.js';
 import { listDirectory } from './directory.js';
 import { estimateDuration } from './estimate.js';
@@ -366,9 +367,14 @@ class Service {
 
   async getRun(runId: string): Promise<RunDetail> {
     const run = await this.open(runId);
-    const [summary, status, environment] = await Promise.all([this.summary(run.id), run.readStatus(), run.readEnvironment()]);
+    const [summary, status, environment, studentMeta, teacherMeta] = await Promise.all([
+      this.summary(run.id), run.readStatus(), run.readEnvironment(),
+      readModelMeta(path.dirname(run.modelPath('student'))).catch(() => null),
+      readModelMeta(path.dirname(run.modelPath('teacher'))).catch(() => null),
+    ]);
+    const classes = studentMeta?.classes ?? teacherMeta?.classes;
     const inQueue = this.queue.indexOf(run.id);
-    return { summary, config: run.config, status, environment, ...(inQueue >= 0 ? { queuePosition: inQueue + (this.active ? 1 : 0) } : {}) };
+    return { summary, config: run.config, status, environment, ...(classes ? { classes } : {}), ...(inQueue >= 0 ? { queuePosition: inQueue + (this.active ? 1 : 0) } : {}) };
   }
 
   async compareRuns(runIds: string[]): Promise<ComparisonRow[]> {

@@ -48,6 +48,9 @@ describe('a run from start to done', () => {
     const detail = await api.getRun(first.id);
     expect(detail.status.status).toBe('done');
     expect(detail.summary).toMatchObject({ name: 'first tiny', method: 'at', models: 'WRN-10-1 ← WRN-10-1', status: 'done' });
+    // Every class name (for confusion matrices), from the saved student's meta.json.
+    expect(detail.classes).toHaveLength(10);
+    expect(detail.classes?.every((c) => typeof c === 'string' && c.length > 0)).toBe(true);
     expect((await api.listRuns()).map((r) => r.id)).toContain(first.id);
     const metrics = await api.getMetrics(first.id);
     expect(metrics.filter((m) => m.kind === 'epoch')).toHaveLength(2);
