@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   OUTPUT_DIR, describeProblems, findChromiumBinary, launchChromium, missingBuild, newProblems, resetOutput, screenshot,
-  screenshots, startApp, Timings, watchedContext, type App, type Problems,
+  screenshots, startApp, Timings, unnamedControls, watchedContext, type App, type Problems,
 } from './harness.js';
 import {
   DATASET, baselineByDuplicate, checkCompare, checkFinishedDashboard, compareFromLibrary, exportHtmlReport, exportPdf,
@@ -66,6 +66,16 @@ describe.skipIf(!!whyNot && !process.env.CI)('Attention Transfer Studio in Chrom
     if (app) writeFileSync(path.join(OUTPUT_DIR, 'serve.log'), app.log.join('\n') + '\n');
     await app?.close();
   }, 120_000);
+
+  it('finds controls that a screen reader could not name (the check every screenshot runs)', async () => {
+    if (whyNot) throw new Error(`The end-to-end UI test cannot run: ${whyNot}. CI must install it (see .ci/run).`);
+    const probe = await context!.newPage();
+    await probe.setContent('<input id="a"><label for="b">Epochs</label><input id="b"><button></button><button>Next</button>'
+      + '<select aria-label="Theme"><option>x</option></select><input type="hidden">');
+    const found = await unnamedControls(probe);
+    await probe.close();
+    expect(found).toEqual(['<input id="a">', '<button></button>']);
+  });
 
   it('trains with the wizard, watches it, compares with a baseline and exports a report', async () => {
     if (whyNot) throw new Error(`The end-to-end UI test cannot run: ${whyNot}. CI must install it (see .ci/run).`);

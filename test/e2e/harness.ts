@@ -137,10 +137,37 @@ export interface Problems {
   consoleErrors: string[];
   pageErrors: string[];
   blockedRequests: string[];
+  /** Controls a screen reader could not name (checked on every screenshot). */
+  unnamedControls: string[];
 }
 
 export function newProblems(): Problems {
-  return { consoleErrors: [], pageErrors: [], blockedRequests: [] };
+  return { consoleErrors: [], pageErrors: [], blockedRequests: [], unnamedControls: [] };
+}
+
+const problemsOf = new WeakMap<Page, Problems>();
+
+/** Visible inputs, selects, buttons and links without an accessible name, described for the failure message. */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const named = (el: Element): boolean => {
+      const aria = el.getAttribute('aria-label')?.trim();
+      if (aria) return true;
+      const by = el.getAttribute('aria-labelledby');
+      if (by && by.split(/\s+/).some((id) => document.getElementById(id)?.textContent?.trim())) return true;
+      if ((el as HTMLInputElement).labels?.length && [...(el as HTMLInputElement).labels!].some((l) => l.textContent?.trim())) return true;
+      if (el.getAttribute('title')?.trim()) return true;
+      if ((el.tagName === 'BUTTON' || el.tagName === 'A') && el.textContent?.trim()) return true;
+      return false;
+    };
+    const out: string[] = [];
+    for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href]')) {
+      const box = (el as HTMLElement).getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue; // not rendered (closed dialogs, hidden file inputs)
+      if (!named(el)) out.push(el.outerHTML.slice(0, 120));
+    }
+    return out;
+  });
 }
 
 export function describeProblems(p: Problems): string {
@@ -148,6 +175,7 @@ export function describeProblems(p: Problems): string {
   if (p.consoleErrors.length) parts.push(`console errors:\n  ${p.consoleErrors.join('\n  ')}`);
   if (p.pageErrors.length) parts.push(`page errors:\n  ${p.pageErrors.join('\n  ')}`);
   if (p.blockedRequests.length) parts.push(`blocked non-loopback requests:\n  ${p.blockedRequests.join('\n  ')}`);
+  if (p.unnamedControls.length) parts.push(`controls without an accessible name:\n  ${p.unnamedControls.join('\n  ')}`);
   return parts.join('\n');
 }
 
@@ -186,6 +214,7 @@ function where(page: Page): string {
 
 /** Records console errors and uncaught exceptions of one page. */
 export function watchPage(page: Page, problems: Problems): void {
+  problemsOf.set(page, problems);
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const text = msg.text();
@@ -213,6 +242,8 @@ export async function screenshot(page: Page, screen: string): Promise<string> {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   screenshots.push({ file, screen });
+  const problems = problemsOf.get(page);
+  if (problems) for (const c of await unnamedControls(page)) problems.unnamedControls.push(`[${screen}] ${c}`);
   return file;
 }
 
