@@ -77,6 +77,52 @@ describe.skipIf(!!whyNot && !process.env.CI)('Attention Transfer Studio in Chrom
     expect(found).toEqual(['<input id="a">', '<button></button>']);
   });
 
+  it('can be driven from the keyboard: skip link, main navigation and the wizard Next button', async () => {
+    if (whyNot) throw new Error(`The end-to-end UI test cannot run: ${whyNot}. CI must install it (see .ci/run).`);
+    const kb = await context!.newPage();
+    try {
+      await kb.goto(`${app!.url}#/runs`);
+      await expect.poll(() => kb.locator('main h1').first().textContent()).toBeTruthy();
+      // Each screen takes the focus when it opens, so Tab continues inside it.
+      await expect.poll(() => kb.evaluate(() => document.activeElement?.id)).toBe('main');
+      const focused = () => kb.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return `${el?.closest('nav') ? 'nav:' : ''}${el?.innerText?.trim() ?? ''}`;
+      });
+      // Backwards through the header to the navigation's "New run", then further back to the skip link.
+      const seen: string[] = [];
+      for (let i = 0; i < 12 && !seen.includes('Skip to content'); i++) {
+        await kb.keyboard.press('Shift+Tab');
+        seen.push(await focused());
+      }
+      expect(seen).toContain('nav:New run');
+      expect(seen.at(-1)).toBe('Skip to content');
+      await kb.keyboard.press('Enter');
+      await expect.poll(() => kb.evaluate(() => document.activeElement?.id)).toBe('main');
+      // Back from the screen through the theme choice to the navigation's "New run"; Enter follows it.
+      let label = '';
+      for (let i = 0; i < 6 && label !== 'nav:New run'; i++) {
+        await kb.keyboard.press('Shift+Tab');
+        label = await focused();
+      }
+      expect(label).toBe('nav:New run');
+      await kb.keyboard.press('Enter');
+      await expect.poll(() => kb.getByTestId('wizard-step-dataset').isVisible()).toBe(true);
+      // The focused control shows a visible focus ring.
+      await kb.getByLabel('Dataset path', { exact: true }).focus();
+      const outline = await kb.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+      expect(outline).not.toBe('none');
+      // Next, reached and pressed from the keyboard, moves to the teacher once the dataset is known.
+      await kb.getByLabel('Dataset path', { exact: true }).fill('/usr/share/datasets/fashion-mnist');
+      await expect.poll(() => kb.getByTestId('dataset-summary').textContent(), { timeout: 20_000 }).toMatch(/10/);
+      await kb.getByTestId('wizard-next').focus();
+      await kb.keyboard.press('Enter');
+      await expect.poll(() => kb.getByTestId('wizard-step-teacher').isVisible()).toBe(true);
+    } finally {
+      await kb.close();
+    }
+  });
+
   it('trains with the wizard, watches it, compares with a baseline and exports a report', async () => {
     if (whyNot) throw new Error(`The end-to-end UI test cannot run: ${whyNot}. CI must install it (see .ci/run).`);
     const a = app!;
