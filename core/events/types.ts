@@ -43,6 +43,8 @@ export interface EpochEvent {
     /** Fraction of test images on which student and teacher predict the same class. */
     agreement?: number;
   };
+  /** The same measures on the validation split (data.validationSplit > 0, or a dataset's validation folder). */
+  validation?: { loss: number; top1: number };
   lr: number;
   seconds: number; // wall time of this epoch
 }

@@ -31,7 +31,7 @@ export async function exportStudentModel(run: RunHandle, destDir: string): Promi
   return { path: destDir, bytes };
 }
 
-const CSV_COLUMNS = ['phase', 'epoch', 'epochs', 'train_loss', 'train_acc', 'test_loss', 'test_top1', 'test_top5', 'test_agreement', 'lr', 'seconds', 'time'] as const;
+const CSV_COLUMNS = ['phase', 'epoch', 'epochs', 'train_loss', 'train_acc', 'test_loss', 'test_top1', 'test_top5', 'test_agreement', 'val_loss', 'val_top1', 'lr', 'seconds', 'time'] as const;
 
 function csvCell(v: unknown): string {
   if (v === undefined || v === null) return '';
@@ -42,7 +42,7 @@ function csvCell(v: unknown): string {
 /** One row per epoch (teacher phase first), flat columns; a re-run epoch counts once (its later line). */
 export function metricsCsv(epochs: EpochMetric[]): string {
   const rows = epochs.map((m) => [m.phase, m.epoch, m.epochs, m.train.loss, m.train.acc, m.test.loss, m.test.top1, m.test.top5,
-    m.test.agreement, m.lr, m.seconds, m.time].map(csvCell).join(','));
+    m.test.agreement, m.validation?.loss, m.validation?.top1, m.lr, m.seconds, m.time].map(csvCell).join(','));
   return `${[CSV_COLUMNS.join(','), ...rows].join('\n')}\n`;
 }
 

@@ -204,6 +204,10 @@ export async function trainPhase(s: PhaseSpec): Promise<PhaseOutcome> {
         numClasses: s.numClasses, batchSize: Math.max(recipe.batchSize, 64),
         ...(phase === 'student' && s.teacher ? { teacher: s.teacher.model } : {}),
       });
+      // Held-out images from the training set: a measure that choosing settings by it does not spoil the test set.
+      const val = s.data.validation && s.data.validation.count > 0
+        ? evaluate(s.net.model, s.data.validation, s.normalization, { numClasses: s.numClasses, batchSize: Math.max(recipe.batchSize, 64) })
+        : null;
       const improved = !best || test.top1 > best.top1;
       last = { epoch, top1: test.top1 };
       if (improved) best = { epoch, top1: test.top1 };
@@ -218,6 +222,7 @@ export async function trainPhase(s: PhaseSpec): Promise<PhaseOutcome> {
           loss: test.loss, top1: test.top1, ...(test.top5 !== undefined ? { top5: test.top5 } : {}),
           perClass: test.perClass, confusion: test.confusion, ...(test.agreement !== undefined ? { agreement: test.agreement } : {}),
         },
+        ...(val ? { validation: { loss: val.loss, top1: val.top1 } } : {}),
         lr, seconds: (performance.now() - epochStart) / 1000, // training, evaluation and snapshot
       };
       const { type: _e, ...epochMetric } = epochEvent;

@@ -47,6 +47,13 @@ describe('fold', () => {
     expect(m.error).toBe('boom');
   });
 
+  it('keeps validation top-1 when an epoch carries it', () => {
+    const m = fold.emptyModel();
+    fold.foldEvent(m, { ...epochM('student', 1, 0.6), validation: { loss: 0.9, top1: 0.58 }, type: 'epoch' } as RunEvent);
+    fold.foldEvent(m, { ...epochM('student', 2, 0.7), type: 'epoch' } as RunEvent);
+    expect(m.epochs.student.map((e) => e.valTop1)).toEqual([0.58, undefined]);
+  });
+
   it('caps step points by thinning old ones, and drops redone steps on resume', () => {
     const arr: { x: number; y: number }[] = [];
     for (let i = 0; i < 2000; i++) fold.pushCapped(arr, { x: i, y: i }, 100);

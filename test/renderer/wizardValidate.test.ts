@@ -178,3 +178,14 @@ describe('wizard draft', () => {
     expect(merged.attention.beta).toBe(1000);
   });
 });
+
+describe('validation split', () => {
+  it('accepts a fraction in [0, 1) and names the field otherwise', async () => {
+    const { validateDataset } = await import('../../renderer/src/wizard/validate.js');
+    const { defaultRunConfig } = await import('../../core/config/runConfig.js');
+    const cfg = (v: unknown) => ({ ...defaultRunConfig(), data: { ...defaultRunConfig().data, path: '/d', validationSplit: v } }) as never;
+    expect(validateDataset(cfg(0))['data.validationSplit']).toBeUndefined();
+    expect(validateDataset(cfg(0.1))['data.validationSplit']).toBeUndefined();
+    for (const bad of [1, -0.1, null, Number.NaN]) expect(validateDataset(cfg(bad))['data.validationSplit']).toMatch(/fraction/);
+  });
+});

@@ -23,7 +23,7 @@ export type FieldErrors = Record<string, string>;
 
 /** The fields of each step, in the order they appear (the first bad one gets the focus). */
 export const STEP_FIELDS: Record<StepKey, readonly string[]> = {
-  dataset: ['data.path', 'data.limit'],
+  dataset: ['data.path', 'data.limit', 'data.validationSplit'],
   teacher: [
     'teacher.source', 'teacher.model.family', 'teacher.model.depth', 'teacher.model.widen', 'teacher.model.variant',
     'teacher.training.epochs', 'teacher.run', 'teacher.path',
@@ -100,6 +100,10 @@ export function validateDataset(c: RunConfig, f: WizardFacts = {}): FieldErrors 
   const limit = c.data.limit;
   if (!empty(limit) && (!isInt(limit) || limit < 1)) {
     out['data.limit'] = 'Enter a whole number of images, 1 or more, or leave it empty to use every image.';
+  }
+  const v = c.data.validationSplit;
+  if (empty(v) || typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v >= 1) {
+    out['data.validationSplit'] = 'Enter a fraction from 0 (no validation set) up to, but not including, 1 — e.g. 0.1 for 10%.';
   }
   return out;
 }

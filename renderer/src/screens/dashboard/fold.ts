@@ -4,7 +4,7 @@ import type { Metric, AttentionSnapshot } from '../../../../core/runs/types.js';
 
 export interface Pt { x: number; y: number }
 export interface StepSeries { loss: Pt[]; ce: Pt[]; at: Pt[]; kd: Pt[]; gradAt: Pt[]; lr: Pt[]; atPerPair: Pt[][] }
-export interface EpochPoint { epoch: number; trainAcc: number; top1: number; trainLoss: number; testLoss: number }
+export interface EpochPoint { epoch: number; trainAcc: number; top1: number; trainLoss: number; testLoss: number; valTop1?: number }
 
 /** Step points kept per series before old ones are thinned (every other point of the older half dropped). */
 export const MAX_POINTS = 600;
@@ -77,11 +77,12 @@ function addStep(m: DashModel, s: StepLike): void {
   m.phase = s.phase; m.epoch = s.epoch; m.step = s.step; m.totalSteps = s.totalSteps;
 }
 
-type EpochLike = { phase: Phase; epoch: number; train: { loss: number; acc: number }; test: { loss: number; top1: number } };
+type EpochLike = { phase: Phase; epoch: number; train: { loss: number; acc: number }; test: { loss: number; top1: number }; validation?: { top1: number } };
 
 function addEpoch(m: DashModel, e: EpochLike): void {
   const list = m.epochs[e.phase].filter((p) => p.epoch < e.epoch);
-  list.push({ epoch: e.epoch, trainAcc: e.train.acc, top1: e.test.top1, trainLoss: e.train.loss, testLoss: e.test.loss });
+  list.push({ epoch: e.epoch, trainAcc: e.train.acc, top1: e.test.top1, trainLoss: e.train.loss, testLoss: e.test.loss,
+    ...(e.validation ? { valTop1: e.validation.top1 } : {}) });
   m.epochs[e.phase] = list;
   m.phase = e.phase;
 }
