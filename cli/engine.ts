@@ -10,3 +10,5 @@ export type { RunEvent } from '../core/events/index.js';
 export { runTraining, createTrainControl } from '../core/train/index.js';
 export { evaluate } from '../core/eval/index.js';
 export { benchTrainStep } from '../core/bench/trainStepBench.js';
+export { PathPolicy } from '../core/service/paths.js';
+export { validateRunConfig } from '../core/service/wizard.js';

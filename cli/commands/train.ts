@@ -8,7 +8,7 @@ import type { CliIO } from '../io.js';
 import { resolveRunId } from '../lookup.js';
 import { ProgressView, progressMode } from '../progress.js';
 import { resolveRunsDir } from '../runsDir.js';
-import { createTrainControl, readRunConfigFile, runTraining, RunStore, teacherRecipe, type RunHandle } from '../engine.js';
+import { createTrainControl, PathPolicy, readRunConfigFile, runTraining, RunStore, teacherRecipe, validateRunConfig, type RunHandle } from '../engine.js';
 import { summaryLines } from './summary.js';
 
 export interface TrainFlags { epochs?: number; limit?: number; backend?: string; json?: boolean; runsDir?: string }
@@ -18,8 +18,13 @@ export async function trainCommand(io: CliIO, configFile: string, flags: TrainFl
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
   const config = await readRunConfigFile(file);
   const store = new RunStore(resolveRunsDir(flags.runsDir, io.env, io.cwd));
+  const resolved = resolvePaths(config, path.dirname(file));
+  // The checks the app makes before a start (dataset and teacher exist, a teacher run is done…): a config
+  // that cannot run leaves no run folder behind.
+  const v = await validateRunConfig(resolved, { paths: new PathPolicy(undefined, store.runsDir), store });
+  if (!v.ok) throw new Error(`${file}: the run cannot start: ${v.issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`);
   const backend = await chooseBackend(io, flags.backend, config.backend);
-  const run = await store.create(resolvePaths(config, path.dirname(file)));
+  const run = await store.create(resolved);
   return train(io, run, backend, flags, false);
 }
 

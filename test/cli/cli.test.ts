@@ -86,6 +86,15 @@ describe('atstudio train: bad configs exit 1 with one line naming the file and f
     expect(existsSync(runsDir) ? readdirSync(runsDir) : []).toHaveLength(0); // nothing created
   });
 
+  it('a dataset folder that does not exist names the field and leaves no run folder', async () => {
+    const file = writeConfig('no-data.json', { ...tinyConfig('nodata', {}), data: { path: path.join(tmp, 'no-such-dataset') } });
+    const r = await cli(['train', file, '--runs-dir', runsDir], { env });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('no-data.json');
+    expect(r.err).toMatch(/data\.path: .*no-such-dataset does not exist/);
+    expect(existsSync(runsDir) ? readdirSync(runsDir) : []).toHaveLength(0);
+  });
+
   it('invalid JSON names the file; a missing file names it too', async () => {
     const file = writeConfig('broken.json', '{ "name": ');
     const r = await cli(['train', file, '--runs-dir', runsDir], { env });
