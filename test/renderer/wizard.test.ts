@@ -180,6 +180,21 @@ describe('wizard', () => {
     ]);
   });
 
+  it('gives one hint pair its own β and refuses a negative one', async () => {
+    await open();
+    await datasetReady();
+    await goTo('hints');
+    const hints = await screen.findByTestId('hint-pairs', {}, { timeout: 3000 });
+    await waitFor(() => expect(hints.querySelectorAll('path.link')).toHaveLength(3), { timeout: 3000 });
+    await fireEvent.change(screen.getByLabelText("β for group1 (empty: the run's β)"), { target: { value: '500' } });
+    await waitFor(() => expect(fakeApi.proposeHintPairs).toHaveBeenLastCalledWith(expect.any(Array), expect.any(Array), [
+      { student: 'group0', teacher: 'group0' }, { student: 'group1', teacher: 'group1', beta: 500 }, { student: 'group2', teacher: 'group2' },
+    ]), { timeout: 3000 });
+    await fireEvent.change(screen.getByLabelText("β for group1 (empty: the run's β)"), { target: { value: '-1' } });
+    await next();
+    await waitFor(() => expect(screen.getByText(/A pair's β must be a number, 0 or more/)).toBeTruthy());
+  });
+
   it('lists the backends and why some are unavailable', async () => {
     await open();
     await datasetReady();

@@ -169,7 +169,9 @@ export function validateHints(c: RunConfig, f: WizardFacts = {}): FieldErrors {
   if (!AT_METHODS.has(c.method)) return out;
   const pairs = c.attention.pairs;
   if (pairs !== undefined && pairs.length === 0) out['attention.pairs'] = 'Pair at least one student tap with a teacher tap, or go back to the automatic pairing.';
-  else if (f.pairsError) out['attention.pairs'] = f.pairsError;
+  else if (pairs?.some((p) => p.beta !== undefined && !(Number.isFinite(p.beta) && p.beta >= 0))) {
+    out['attention.pairs'] = 'A pair\'s β must be a number, 0 or more (or empty to use the run\'s β).';
+  } else if (f.pairsError) out['attention.pairs'] = f.pairsError;
   return out;
 }
 
