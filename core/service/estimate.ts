@@ -69,7 +69,8 @@ async function estimateUncached(input: unknown, ctx: EstimateContext): Promise<D
   const limit = config.data.limit;
   const trainAll = limit ? Math.min(limit, info.trainCount) : info.trainCount;
   const trainImages = Math.max(1, Math.round(trainAll * (1 - (config.data.validationSplit ?? 0))));
-  const evalImages = limit ? Math.min(limit, info.testCount) : info.testCount;
+  // Every epoch evaluates the test split and, when one is held out, the validation split.
+  const evalImages = (limit ? Math.min(limit, info.testCount) : info.testCount) + (trainAll - trainImages);
   const plans = await planPhases(config, ctx, inputShape, numClasses, trainImages, evalImages);
 
   const job: MeasureJob = { backend: config.backend, inputShape, numClasses, fn: config.attention.fn, phases: plans.map((p) => p.job), steps: MEASURE_STEPS };
