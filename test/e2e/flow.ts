@@ -47,6 +47,8 @@ export async function fill(page: Page, label: string, value: string): Promise<vo
   const input = page.getByLabel(label, { exact: true });
   await input.fill(value);
   await input.blur();
+  // What the person typed is what the field holds (nothing the app did at the same time spliced into it).
+  await expect.poll(() => input.inputValue()).toBe(value);
 }
 
 export async function imagesLoaded(scope: Locator): Promise<void> {

@@ -271,6 +271,20 @@ describe('wizard', () => {
     expect(await screen.findByText('the teacher (WRN-16-2) is not larger than the student')).toBeTruthy();
   });
 
+  it('never drops the suggested dataset into the path field while the person is in it', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const real = fakeApi.listDirectory.getMockImplementation()!;
+    fakeApi.listDirectory.mockImplementation(async (p?: string) => { await gate; return real(p); });
+    render(Wizard, { props: {} });
+    const field = (await screen.findByLabelText('Dataset path')) as HTMLInputElement;
+    field.focus();
+    release();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(field.value).toBe('');
+    fakeApi.listDirectory.mockImplementation(real);
+  });
+
   it('duplicates a run: its config fills every step', async () => {
     await open({ from: 'copy-me' });
     expect(fakeApi.getRun).toHaveBeenCalledWith('copy-me');
