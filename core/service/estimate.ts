@@ -4,8 +4,6 @@
 // script, a timeout, a backend that does not start) the estimate comes from multiply-adds (measured: false).
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TEACHER_METHODS, type RunConfig } from '../config/types.js';
 import { inspectDataset } from '../data/inspect.js';
 import type { RunStore } from '../runs/runStore.js';
@@ -13,6 +11,7 @@ import type { DurationEstimate } from './api.js';
 import { ServiceError } from './errors.js';
 import type { MeasureJob, MeasurePhaseJob, MeasureReply } from './estimateMain.js';
 import type { PathPolicy } from './paths.js';
+import { compiledScript } from '../util/compiledScript.js';
 import { modelEstimate, validateRunConfig } from './wizard.js';
 
 export const MAX_MEASURE_BATCH = 64;
@@ -28,10 +27,7 @@ export interface EstimateContext {
 }
 
 export function defaultEstimateScript(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const sibling = path.join(here, 'estimateMain.js');
-  if (existsSync(sibling)) return sibling;
-  return path.join(path.resolve(here, '..', '..'), 'dist', 'core', 'service', 'estimateMain.js');
+  return compiledScript(import.meta.url, 'estimateMain.js');
 }
 
 interface PhasePlan { phase: 'teacher' | 'student'; epochs: number; batchSize: number; trainImages: number; evalImages: number; job: MeasurePhaseJob; macs: number }

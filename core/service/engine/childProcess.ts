@@ -2,8 +2,7 @@
 // take the service down, and the service starts a fresh engine for the next run.
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { compiledScript } from '../../util/compiledScript.js';
 import { NoticeListeners, type EngineHost, type StartRequest } from './host.js';
 import { ENGINE_PROTOCOL_VERSION, type ControlAction, type EngineToHost, type HostToEngine } from './protocol.js';
 
@@ -19,11 +18,7 @@ export interface ChildProcessEngineOptions {
 
 /** engineMain.js next to this module, or, when this module runs from its .ts source (tests), the built one. */
 export function defaultEngineScript(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const sibling = path.join(here, 'engineMain.js');
-  if (existsSync(sibling)) return sibling;
-  const root = path.resolve(here, '..', '..', '..');
-  return path.join(root, 'dist', 'core', 'service', 'engine', 'engineMain.js');
+  return compiledScript(import.meta.url, 'engineMain.js');
 }
 
 export interface ChildProcessEngine extends EngineHost {
