@@ -7,31 +7,54 @@ import { describeModel } from '../../../core/config/describe.js';
 import { type WizardDraft, type WizardFactsState, modelInput, type TeacherView } from './draft.svelte.js';
 import { AT_METHODS, TEACHER_METHODS, isWrnDepth } from './validate.js';
 
+type Slot = 'dataset' | 'teacher' | 'student';
+
+/**
+ * One fact that is looked up after a pause (the person may still be typing): facts[slot], its error and
+ * its loading flag. A newer ask, cancel or clear makes an older answer count for nothing.
+ */
+function lookupSlot<K extends Slot>(facts: WizardFactsState, slot: K, delayMs: number) {
+  let seq = 0;
+  const write = (value: WizardFactsState[K] | null, error: string | null): void => {
+    facts[slot] = value as WizardFactsState[K];
+    facts[`${slot}Error`] = error;
+  };
+  return {
+    cancel(): void { seq++; },
+    clear(): void {
+      seq++;
+      write(null, null);
+      facts[`${slot}Loading`] = false;
+    },
+    /** Starts `lookup` after the pause; returns the $effect cleanup that drops it if it has not begun. */
+    ask(lookup: () => Promise<WizardFactsState[K]>): () => void {
+      const my = ++seq;
+      facts[`${slot}Loading`] = true;
+      const timer = setTimeout(async () => {
+        try {
+          const value = await lookup();
+          if (my === seq) write(value, null);
+        } catch (err) {
+          if (my === seq) write(null, toUiError(err).message);
+        } finally {
+          if (my === seq) facts[`${slot}Loading`] = false;
+        }
+      }, delayMs);
+      return () => clearTimeout(timer);
+    },
+  };
+}
+
 export function trackEngineFacts(getDraft: () => WizardDraft | null, facts: WizardFactsState): void {
   const draft = $derived(getDraft());
 
-  let dsSeq = 0;
+  const dataset = lookupSlot(facts, 'dataset', 400);
   $effect(() => {
     if (!draft) return;
     const path = draft.config.data.path.trim();
     const format = draft.config.data.format;
-    const my = ++dsSeq;
-    if (!path) {
-      facts.dataset = null; facts.datasetError = null; facts.datasetLoading = false;
-      return;
-    }
-    facts.datasetLoading = true;
-    const timer = setTimeout(async () => {
-      try {
-        const view = await api.inspectDataset(path, format);
-        if (my === dsSeq) { facts.dataset = view; facts.datasetError = null; }
-      } catch (err) {
-        if (my === dsSeq) { facts.dataset = null; facts.datasetError = toUiError(err).message; }
-      } finally {
-        if (my === dsSeq) facts.datasetLoading = false;
-      }
-    }, 400);
-    return () => clearTimeout(timer);
+    if (!path) return dataset.clear();
+    return dataset.ask(() => api.inspectDataset(path, format));
   });
 
   function modelOk(m: ModelFamilySpec | undefined): boolean {
@@ -43,7 +66,7 @@ export function trackEngineFacts(getDraft: () => WizardDraft | null, facts: Wiza
 
   const inputKey = $derived(draft ? JSON.stringify(modelInput(draft.config, facts)) : '');
 
-  let tSeq = 0;
+  const teacher = lookupSlot(facts, 'teacher', 250);
   const teacherKey = $derived.by(() => {
     if (!draft || !TEACHER_METHODS.has(draft.config.method)) return null;
     const t = draft.build().teacher;
@@ -51,74 +74,44 @@ export function trackEngineFacts(getDraft: () => WizardDraft | null, facts: Wiza
   });
   $effect(() => {
     const key = teacherKey;
-    const my = ++tSeq;
-    if (!key) {
-      facts.teacher = null; facts.teacherError = null; facts.teacherLoading = false;
-      return;
-    }
+    if (!key) return teacher.clear();
     const { t, input } = JSON.parse(key) as { t: NonNullable<RunConfig['teacher']>; input: string };
     const { inputShape, numClasses } = JSON.parse(input) as ReturnType<typeof modelInput>;
     if ((t.source === 'train' && !modelOk(t.model)) || (t.source === 'run' && !t.run) || (t.source === 'file' && !t.path)) {
-      facts.teacher = null; facts.teacherError = null; facts.teacherLoading = false;
-      return;
+      return teacher.clear();
     }
-    facts.teacherLoading = true;
-    const timer = setTimeout(async () => {
-      try {
-        let view: TeacherView;
-        if (t.source === 'train') {
-          const e = await api.estimateModel({ model: t.model, inputShape, numClasses });
-          view = { name: e.name, params: e.params, multiplyAdds: e.multiplyAdds, sizeBytes: e.sizeBytes, taps: e.taps, trained: false };
-        } else if (t.source === 'run') {
-          const detail = await api.getRun(t.run);
-          const role = t.role ?? 'student';
-          const src = detail.config.teacher;
-          const model = role === 'teacher' ? (src?.source === 'train' ? src.model : null) : detail.config.student.model;
-          if (!model) throw new Error(`run "${detail.summary.name}" did not train its own teacher; choose its student, or that teacher directly`);
-          const e = await api.estimateModel({ model, inputShape, numClasses });
-          view = {
-            name: `${describeModel(model)} (${role} of “${detail.summary.name}”)`, params: e.params, multiplyAdds: e.multiplyAdds,
-            sizeBytes: e.sizeBytes, taps: e.taps, trained: true,
-            notes: detail.config.data.path !== draft?.config.data.path.trim() ? [`trained on ${detail.config.data.path}`] : undefined,
-          };
-        } else {
-          const f = await api.inspectTeacherFile(t.path, t.taps);
-          view = { name: f.path.split(/[\\/]/).filter(Boolean).slice(-2).join('/'), params: f.params, taps: f.taps, trained: true, numClasses: f.numClasses, inputShape: f.inputShape, notes: f.notes };
-        }
-        if (my === tSeq) { facts.teacher = view; facts.teacherError = null; }
-      } catch (err) {
-        if (my === tSeq) { facts.teacher = null; facts.teacherError = toUiError(err).message; }
-      } finally {
-        if (my === tSeq) facts.teacherLoading = false;
+    return teacher.ask(async (): Promise<TeacherView> => {
+      if (t.source === 'train') {
+        const e = await api.estimateModel({ model: t.model, inputShape, numClasses });
+        return { name: e.name, params: e.params, multiplyAdds: e.multiplyAdds, sizeBytes: e.sizeBytes, taps: e.taps, trained: false };
       }
-    }, 250);
-    return () => clearTimeout(timer);
+      if (t.source === 'run') {
+        const detail = await api.getRun(t.run);
+        const role = t.role ?? 'student';
+        const src = detail.config.teacher;
+        const model = role === 'teacher' ? (src?.source === 'train' ? src.model : null) : detail.config.student.model;
+        if (!model) throw new Error(`run "${detail.summary.name}" did not train its own teacher; choose its student, or that teacher directly`);
+        const e = await api.estimateModel({ model, inputShape, numClasses });
+        return {
+          name: `${describeModel(model)} (${role} of “${detail.summary.name}”)`, params: e.params, multiplyAdds: e.multiplyAdds,
+          sizeBytes: e.sizeBytes, taps: e.taps, trained: true,
+          notes: detail.config.data.path !== draft?.config.data.path.trim() ? [`trained on ${detail.config.data.path}`] : undefined,
+        };
+      }
+      const f = await api.inspectTeacherFile(t.path, t.taps);
+      return { name: f.path.split(/[\\/]/).filter(Boolean).slice(-2).join('/'), params: f.params, taps: f.taps, trained: true, numClasses: f.numClasses, inputShape: f.inputShape, notes: f.notes };
+    });
   });
 
-  let sSeq = 0;
+  const student = lookupSlot(facts, 'student', 250);
   const studentKey = $derived(draft ? JSON.stringify({ m: draft.config.student.model, input: inputKey }) : null);
   $effect(() => {
     const key = studentKey;
-    const my = ++sSeq;
-    if (!key) return;
+    if (!key) return student.cancel();
     const { m, input } = JSON.parse(key) as { m: ModelFamilySpec; input: string };
     const { inputShape, numClasses } = JSON.parse(input) as ReturnType<typeof modelInput>;
-    if (!modelOk(m)) {
-      facts.student = null; facts.studentError = null; facts.studentLoading = false;
-      return;
-    }
-    facts.studentLoading = true;
-    const timer = setTimeout(async () => {
-      try {
-        const e = await api.estimateModel({ model: m, inputShape, numClasses });
-        if (my === sSeq) { facts.student = e; facts.studentError = null; }
-      } catch (err) {
-        if (my === sSeq) { facts.student = null; facts.studentError = toUiError(err).message; }
-      } finally {
-        if (my === sSeq) facts.studentLoading = false;
-      }
-    }, 250);
-    return () => clearTimeout(timer);
+    if (!modelOk(m)) return student.clear();
+    return student.ask(() => api.estimateModel({ model: m, inputShape, numClasses }));
   });
 
   let pSeq = 0;
