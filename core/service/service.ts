@@ -367,12 +367,12 @@ class Service {
 
   async getRun(runId: string): Promise<RunDetail> {
     const run = await this.open(runId);
-    const [summary, status, environment, studentMeta, teacherMeta] = await Promise.all([
-      this.summary(run.id), run.readStatus(), run.readEnvironment(),
-      readModelMeta(path.dirname(run.modelPath('student'))).catch(() => null),
-      readModelMeta(path.dirname(run.modelPath('teacher'))).catch(() => null),
+    const classesOf = async (role: 'student' | 'teacher') => (await readModelMeta(path.dirname(run.modelPath(role))).catch(() => null))?.classes;
+    const [summary, status, environment, studentClasses] = await Promise.all([
+      this.summary(run.id), run.readStatus(), run.readEnvironment(), classesOf('student'),
     ]);
-    const classes = studentMeta?.classes ?? teacherMeta?.classes;
+    // The teacher's copy only while no student is saved yet (the dashboard asks every few seconds).
+    const classes = studentClasses ?? await classesOf('teacher');
     const inQueue = this.queue.indexOf(run.id);
     return { summary, config: run.config, status, environment, ...(classes ? { classes } : {}), ...(inQueue >= 0 ? { queuePosition: inQueue + (this.active ? 1 : 0) } : {}) };
   }
