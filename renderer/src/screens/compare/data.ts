@@ -10,7 +10,7 @@ export interface RunData {
   metrics: Metric[];
   snapshots: AttentionSnapshot[];
   probes: ProbeView | null;
-  /** Every class name, from the student's meta.json when it could be read (serve mode). */
+  /** Every class name (getRun's classes), once the run has saved a model. */
   classes?: string[];
   error?: string;
 }
