@@ -1,7 +1,7 @@
 // The one API the UI talks to: Electron's preload (window.atstudio) when present, else serve mode's HTTP
 // client on this page's origin. Screens import `api` and never know which transport carries it.
 import type { AtStudioApi } from '../../../core/service/api.js';
-import type { AtStudioDialogs } from '../../../electron/bridge.js';
+import { parseBridgeError, type AtStudioDialogs } from '../../../electron/bridge.js';
 import { ApiError, createHttpClient } from '../../api/httpClient.js';
 
 export type UiApi = AtStudioApi & {
@@ -39,7 +39,5 @@ export interface UiError { code: string; message: string }
 /** The code and message of anything an API call rejected with (HTTP client, Electron bridge, or a bug). */
 export function toUiError(err: unknown): UiError {
   if (err instanceof ApiError) return { code: err.code, message: err.message };
-  const text = err instanceof Error ? err.message : String(err);
-  const m = /^\[([a-z-]+)\] ([\s\S]*)$/.exec(text);
-  return m ? { code: m[1]!, message: m[2]! } : { code: 'internal', message: text };
+  return parseBridgeError(err); // the preload's "[code] message" form, or 'internal'
 }
