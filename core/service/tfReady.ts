@@ -12,8 +12,11 @@ function hasBackend(): boolean {
 }
 
 export function ensureServiceBackend(): Promise<void> {
-  if (hasBackend()) return Promise.resolve();
-  ready ??= (async () => {
+  if (ready) return ready;
+  // TF.js names a backend as soon as setBackend begins, before its asynchronous start ends: whoever
+  // started it (this module or a training loop in this process), wait until it is usable.
+  if (hasBackend()) return tf.ready();
+  ready = (async () => {
     try {
       const choice = await selectBackend({ force: 'wasm', wasmThreads: 1 });
       if (tf.getBackend() !== choice.tfBackend) await tf.setBackend(choice.tfBackend);

@@ -45,6 +45,13 @@ async function inspectCached(dir: string, format: DatasetFormat | 'auto'): Promi
 const estimates = new Map<string, ModelEstimate>();
 
 export function modelEstimate(req: EstimateRequest): ModelEstimate {
+  const { inputShape, numClasses } = req;
+  if (!Array.isArray(inputShape) || inputShape.length !== 3 || !inputShape.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new ServiceError('invalid', `estimateModel: inputShape must be [height, width, channels] of whole numbers ≥ 1, got ${JSON.stringify(inputShape)}`);
+  }
+  if (!Number.isInteger(numClasses) || numClasses < 2) {
+    throw new ServiceError('invalid', `estimateModel: numClasses must be a whole number ≥ 2, got ${JSON.stringify(numClasses)}`);
+  }
   const key = JSON.stringify([req.model, req.inputShape, req.numClasses]);
   const hit = estimates.get(key);
   if (hit) return hit;
@@ -52,6 +59,8 @@ export function modelEstimate(req: EstimateRequest): ModelEstimate {
   try {
     s = estimateModel({ ...req.model, inputShape: req.inputShape, numClasses: req.numClasses } as Parameters<typeof estimateModel>[0]);
   } catch (err) {
+    // The spec or the input is wrong (the model zoo's and TF.js layers' own checks); anything else is ours.
+    if (!isModelSpecError(err)) throw err;
     throw new ServiceError('invalid', `cannot build ${describeSafe(req.model)}: ${(err as Error).message}`);
   }
   // Tap names without the estimate's layer prefix: the names a config's hint pairs use.
@@ -60,6 +69,11 @@ export function modelEstimate(req: EstimateRequest): ModelEstimate {
   if (estimates.size > 200) estimates.clear();
   estimates.set(key, out);
   return out;
+}
+
+function isModelSpecError(err: unknown): boolean {
+  const name = (err as Error | null)?.name;
+  return name === 'ModelError' || name === 'ValueError';
 }
 
 /** A zoo layer name without the prefix the engine gives it ('student_', 'teacher_', 'estimate.'). */

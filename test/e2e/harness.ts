@@ -139,10 +139,12 @@ export interface Problems {
   blockedRequests: string[];
   /** Controls a screen reader could not name (checked on every screenshot). */
   unnamedControls: string[];
+  /** API calls answered with an error status: what was asked and what the service said. */
+  failedApiCalls: string[];
 }
 
 export function newProblems(): Problems {
-  return { consoleErrors: [], pageErrors: [], blockedRequests: [], unnamedControls: [] };
+  return { consoleErrors: [], pageErrors: [], blockedRequests: [], unnamedControls: [], failedApiCalls: [] };
 }
 
 const problemsOf = new WeakMap<Page, Problems>();
@@ -176,6 +178,7 @@ export function describeProblems(p: Problems): string {
   if (p.pageErrors.length) parts.push(`page errors:\n  ${p.pageErrors.join('\n  ')}`);
   if (p.blockedRequests.length) parts.push(`blocked non-loopback requests:\n  ${p.blockedRequests.join('\n  ')}`);
   if (p.unnamedControls.length) parts.push(`controls without an accessible name:\n  ${p.unnamedControls.join('\n  ')}`);
+  if (p.failedApiCalls.length) parts.push(`API calls that failed:\n  ${p.failedApiCalls.join('\n  ')}`);
   return parts.join('\n');
 }
 
@@ -228,6 +231,16 @@ export function watchPage(page: Page, problems: Problems): void {
   });
   page.on('pageerror', (err) => problems.pageErrors.push(`[${where(page)}] ${(err.stack ?? err.message).split('\n').slice(0, 6).join('\n    ')}`));
   page.on('websocket', (ws) => { if (!isLocalUrl(ws.url())) problems.blockedRequests.push(ws.url()); });
+  // Chromium's console line for a failed fetch says only the status; the request and answer say why.
+  page.on('response', (res) => {
+    if (res.status() < 400 || !new URL(res.url()).pathname.startsWith('/api/')) return;
+    const asked = (res.request().postData() ?? '').slice(0, 600);
+    const at = where(page);
+    res.text().then(
+      (body) => problems.failedApiCalls.push(`[${at}] ${res.status()} ${new URL(res.url()).pathname} ${asked} → ${body.slice(0, 600)}`),
+      () => problems.failedApiCalls.push(`[${at}] ${res.status()} ${new URL(res.url()).pathname} ${asked} (answer unreadable)`),
+    );
+  });
 }
 
 let shotCounter = 0;

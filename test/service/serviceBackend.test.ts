@@ -23,4 +23,30 @@ describe('service in a fresh process', () => {
       rmSync(runsDir, { recursive: true, force: true });
     }
   });
+
+  it('makes a call that arrives while the backend is still starting wait for it (found by the e2e test under load)', () => {
+    const runsDir = mkdtempSync(path.join(tmpdir(), 'ats-svc-backend-'));
+    try {
+      // TF.js names the backend as soon as setBackend begins, before its asynchronous start finishes: a
+      // second call must not take the name for a ready backend.
+      const script = `
+        const m = await import(${JSON.stringify(path.resolve('dist/core/index.js'))});
+        const s = m.createService({ runsDir: ${JSON.stringify(runsDir)}, engine: m.childProcessEngine() });
+        const ask = (depth) => s.estimateModel({ model: { family: 'wrn', depth, widen: 1 }, inputShape: [32, 32, 3], numClasses: 10 })
+          .then((e) => e.taps.length, (err) => err.code + ': ' + err.message);
+        const first = ask(16);
+        let polls = 0;
+        while (!m.tf.engine().backendName && polls++ < 100000) await new Promise((r) => setImmediate(r));
+        const startingWhenAsked = m.tf.engine().pendingBackendInit != null;
+        const second = await ask(10);
+        console.log(JSON.stringify({ startingWhenAsked, first: await first, second }));
+        await s.close();`;
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ATSTUDIO_BACKEND: '' }, timeout: 60_000 });
+      const result = JSON.parse(out.trim().split('\n').pop()!);
+      if (!result.startingWhenAsked) console.log('[serviceBackend] the backend had finished starting before the second call; the race was not exercised this time');
+      expect({ first: result.first, second: result.second }).toEqual({ first: 3, second: 3 });
+    } finally {
+      rmSync(runsDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -57,6 +57,12 @@ describe('datasets and models', () => {
     expect(await codeOf(api.estimateModel({ model: { family: 'nin', variant: 'huge' as 'thin' }, inputShape: [28, 28, 1], numClasses: 10 }))).toBe('invalid');
   });
 
+  it('refuses a malformed request as invalid, saying what was expected', async () => {
+    const bad = api.estimateModel({ model: { family: 'wrn', depth: 16, widen: 1 }, inputShape: [32, 32] as unknown as [number, number, number], numClasses: 10 });
+    await expect(bad).rejects.toThrow(/inputShape must be \[height, width, channels\].*\[32,32\]/);
+    await expect(api.estimateModel({ model: { family: 'wrn', depth: 16, widen: 1 }, inputShape: [32, 32, 3], numClasses: 1 })).rejects.toThrow(/numClasses must be a whole number ≥ 2, got 1/);
+  });
+
   it('proposes hint pairs: equal resolutions in order, else resized with a note', async () => {
     const s = [{ name: 's1', shape: [8, 8, 16] as [number, number, number] }, { name: 's2', shape: [4, 4, 32] as [number, number, number] }];
     const t = [{ name: 't1', shape: [8, 8, 32] as [number, number, number] }, { name: 't2', shape: [4, 4, 64] as [number, number, number] }];
