@@ -24,9 +24,11 @@ export async function benchCommand(io: CliIO, flags: BenchFlags): Promise<number
   const sorted = [...r.stepMs].sort((a, b) => a - b);
   io.stdout.write([
     `backend:          ${choice.name} (tf backend ${r.backend}, ${choice.threads} thread${choice.threads === 1 ? '' : 's'})`,
-    `models:           ${out.student} ← ${out.teacher} on ${out.inputShape.join('×')} images (${r.models})`,
+    `models:           ${out.student} ← ${out.teacher} on ${out.inputShape.join('×')} images`,
     `train step:       ${r.imagesPerSec.toFixed(1)} images/s (median of ${r.stepMs.length} steps, ${sorted[0].toFixed(0)}–${sorted[sorted.length - 1].toFixed(0)} ms/step)`,
     `teacher forward:  ${r.teacherForwardImagesPerSec.toFixed(1)} images/s`,
+    `arithmetic:       ${r.mflopPerImage.step.toFixed(0)} MFLOP per image (teacher forward ${r.mflopPerImage.teacherForward.toFixed(0)}, student forward and backward ${r.mflopPerImage.studentForwardBackward.toFixed(0)})`,
+    `rate:             step ${r.stepGflopPerSec.toFixed(1)} GFLOP/s, teacher forward ${r.teacherForwardGflopPerSec.toFixed(1)} GFLOP/s (efficiency ${r.efficiency.toFixed(2)}; 1 = the backward pass as fast as the forward)`,
     `peak RSS:         ${r.peakRssMB} MB`,
     `numTensors growth: ${r.numTensorsGrowth}${r.numTensorsGrowth > 0 ? '  (leak: should be 0)' : ''}`,
   ].join('\n') + '\n');

@@ -3,15 +3,17 @@
 // pairs (β = 1000, taps paired in order) → SGD with momentum 0.9. Random images and labels; the
 // numbers are throughput, not accuracy. Weight decay and augmentation are left out (small next
 // to the convolutions).
+//
+// Images/s depends on the machine as much as on the kernels, so the bench also reports the step's
+// arithmetic rate against the teacher's forward rate (stock XNNPACK convolutions on wasm): an
+// efficiency of 1 means the student's backward pass runs as fast per FLOP as a plain forward pass.
 import { tf } from '../tf.js';
+import { createModel, estimateModel, withTaps } from '../models/index.js';
+import type { ModelFamilySpec } from '../models/index.js';
+import { atLoss, atTerm, crossEntropy } from '../losses/index.js';
 import { installKernelProfiler, type KernelTiming } from './kernelProfile.js';
-import { standInWrn } from './standInWrn.js';
 
-/** Same shape as core/models' ModelFamilySpec (kept local so the bench builds before core/models). */
-export type ModelFamilySpec =
-  | { family: 'wrn'; depth: number; widen: number }
-  | { family: 'resnet'; depth: 18 | 34; stem?: 'auto' | 'small' | 'imagenet' }
-  | { family: 'nin'; variant: 'thin' | 'wide' };
+export type { ModelFamilySpec };
 
 export interface TrainStepBenchOptions {
   backend?: string; batch?: number; student?: ModelFamilySpec; teacher?: ModelFamilySpec;
@@ -31,80 +33,29 @@ export interface TrainStepBenchResult {
   threads: number;
   /** wasm: why fewer threads than asked for run, when they do. */
   threadsNote?: string;
-  /** Where the networks came from: 'core/models' or the bench's stand-in WRN. */
-  models: string;
-  /** Where the losses came from: 'core/losses' or the bench's inline ones. */
-  losses: string;
+  /**
+   * Arithmetic per image in MFLOP (2 per multiply-add): the teacher's forward pass, and the student's
+   * forward pass with its two gradients (input and filter), counted as three forward passes.
+   */
+  mflopPerImage: { teacherForward: number; studentForwardBackward: number; step: number };
+  /** GFLOP/s of the whole step and of the teacher's forward pass alone. */
+  stepGflopPerSec: number;
+  teacherForwardGflopPerSec: number;
+  /** stepGflopPerSec ÷ teacherForwardGflopPerSec: how close the whole step runs to forward speed. */
+  efficiency: number;
   /** With profileKernels: milliseconds and calls per step, by kernel, largest first. */
   kernels?: KernelTiming[];
 }
 
 const BETA = 1000;
 
-/** Reference attention map: mean over channels of A², flattened, L2-normalized per example. */
-function attention(a: tf.Tensor4D): tf.Tensor2D {
-  const f = a.square().mean(3).reshape([a.shape[0], -1]) as tf.Tensor2D;
-  return f.div(f.norm('euclidean', 1, true).add(1e-12));
-}
+interface Net { model: tf.LayersModel; multiplyAdds: number; dispose(): void }
 
-interface Losses {
-  crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar;
-  atLoss(s: tf.Tensor4D, t: tf.Tensor4D): tf.Scalar;
-  /** task loss + this = total */
-  atTerm(pairLosses: tf.Scalar[]): tf.Scalar;
-  source: string;
-}
-
-/** Stand-in losses while core/losses is not available: reference at_loss, β/2 · Σ as the authors' code. */
-const inlineLosses: Losses = {
-  crossEntropy: (logits, labels) =>
-    tf.losses.softmaxCrossEntropy(tf.oneHot(labels, logits.shape[1]), logits) as tf.Scalar,
-  atLoss: (s, t) => {
-    let [ss, tt] = [s, t];
-    if (s.shape[1] !== t.shape[1] || s.shape[2] !== t.shape[2]) {
-      if (s.shape[1] > t.shape[1]) ss = tf.image.resizeBilinear(s, [t.shape[1], t.shape[2]]);
-      else tt = tf.image.resizeBilinear(t, [s.shape[1], s.shape[2]]);
-    }
-    return attention(ss).sub(attention(tt)).square().mean() as tf.Scalar;
-  },
-  atTerm: (ls) => tf.addN(ls).mul(BETA / 2) as tf.Scalar,
-  source: 'inline',
-};
-
-async function loadLosses(): Promise<Losses> {
-  // core/losses is written concurrently by another helper; use it when it is there.
-  const lossesPath = '../losses/index.js';
-  try {
-    const m = await import(lossesPath) as {
-      crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar;
-      atLoss(s: tf.Tensor4D, t: tf.Tensor4D): tf.Scalar;
-      atTerm(pairLosses: tf.Scalar[], beta: number): tf.Scalar;
-    };
-    return { crossEntropy: m.crossEntropy, atLoss: (s, t) => m.atLoss(s, t), atTerm: (ls) => m.atTerm(ls, BETA),
-      source: 'core/losses' };
-  } catch {
-    return inlineLosses;
-  }
-}
-
-interface Net { model: tf.LayersModel; dispose(): void }
-
-async function buildNet(spec: ModelFamilySpec, inputShape: [number, number, number], numClasses: number,
-  prefix: string): Promise<{ net: Net; source: string }> {
-  // core/models is written concurrently by another helper; use it when it is there.
-  const modelsPath = '../models/index.js';
-  const models = await import(modelsPath).catch(() => null) as null | {
-    createModel(spec: object, opts?: object): { model: tf.LayersModel; taps: { name: string }[] };
-    withTaps(model: tf.LayersModel, names: string[]): tf.LayersModel;
-  };
-  if (models != null) {
-    const zoo = models.createModel({ ...spec, inputShape, numClasses }, { namePrefix: prefix });
-    const tapped = models.withTaps(zoo.model, zoo.taps.map((t) => t.name));
-    return { net: { model: tapped, dispose: () => zoo.model.dispose() }, source: 'core/models' };
-  }
-  if (spec.family !== 'wrn') throw new Error('core/models is not available; the bench\'s stand-in builds WRN only');
-  const model = standInWrn(spec.depth, spec.widen, inputShape, numClasses, prefix);
-  return { net: { model, dispose: () => model.dispose() }, source: 'stand-in WRN (core/models not available)' };
+function buildNet(spec: ModelFamilySpec, inputShape: [number, number, number], numClasses: number, prefix: string): Net {
+  const full = { ...spec, inputShape, numClasses };
+  const zoo = createModel(full, { namePrefix: prefix });
+  const tapped = withTaps(zoo.model, zoo.taps.map((t) => t.name));
+  return { model: tapped, multiplyAdds: estimateModel(full).multiplyAdds, dispose: () => zoo.model.dispose() };
 }
 
 async function useBackendNamed(name: string, wasmThreads?: number | 'auto'): Promise<{ threads: number; note?: string }> {
@@ -137,14 +88,13 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
   const numClasses = opts.numClasses ?? 10;
   const used = await useBackendNamed(backend, opts.wasmThreads);
 
-  const s = await buildNet(opts.student ?? { family: 'wrn', depth: 16, widen: 1 }, inputShape, numClasses, 'student_');
-  const t = await buildNet(opts.teacher ?? { family: 'wrn', depth: 16, widen: 2 }, inputShape, numClasses, 'teacher_');
-  const student = s.net.model;
-  const teacher = t.net.model;
+  const s = buildNet(opts.student ?? { family: 'wrn', depth: 16, widen: 1 }, inputShape, numClasses, 'student_');
+  const t = buildNet(opts.teacher ?? { family: 'wrn', depth: 16, widen: 2 }, inputShape, numClasses, 'teacher_');
+  const student = s.model;
+  const teacher = t.model;
   const optimizer = tf.train.momentum(0.1, 0.9);
   const x = tf.randomNormal([batch, ...inputShape]) as tf.Tensor4D;
   const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % numClasses), 'int32');
-  const losses = await loadLosses();
   const studentVars = student.trainableWeights.map((w) => w.read() as tf.Variable);
 
   let teacherMs = 0;
@@ -156,9 +106,9 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
       const [logits, ...taps] = student.apply(x, { training: true }) as tf.Tensor[];
       const pairs = Math.min(taps.length, teacherTaps.length);
       const pairLosses = Array.from({ length: pairs }, (_, k) =>
-        losses.atLoss(taps[k] as tf.Tensor4D, teacherTaps[k] as tf.Tensor4D));
-      const task = losses.crossEntropy(logits as tf.Tensor2D, labels);
-      return pairs > 0 ? tf.add(task, losses.atTerm(pairLosses)) as tf.Scalar : task;
+        atLoss(taps[k] as tf.Tensor4D, teacherTaps[k] as tf.Tensor4D));
+      const task = crossEntropy(logits as tf.Tensor2D, labels);
+      return pairs > 0 ? tf.add(task, atTerm(pairLosses, BETA)) as tf.Scalar : task;
     }, true, studentVars);
     loss?.dataSync();
     tf.dispose([loss as tf.Tensor, ...teacherTaps]);
@@ -185,19 +135,25 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
 
   tf.dispose([x, labels]);
   optimizer.dispose();
-  s.net.dispose();
-  t.net.dispose();
+  s.dispose();
+  t.dispose();
+  const imagesPerSec = batch / (median(stepMs) / 1000);
+  const teacherForwardImagesPerSec = batch * steps / (teacherMs / 1000);
+  const mflop = { teacherForward: 2 * t.multiplyAdds / 1e6, studentForwardBackward: 6 * s.multiplyAdds / 1e6, step: 0 };
+  mflop.step = mflop.teacherForward + mflop.studentForwardBackward;
+  const stepGflopPerSec = imagesPerSec * mflop.step / 1e3;
+  const teacherForwardGflopPerSec = teacherForwardImagesPerSec * mflop.teacherForward / 1e3;
   return {
-    imagesPerSec: batch / (median(stepMs) / 1000),
-    teacherForwardImagesPerSec: batch * steps / (teacherMs / 1000),
+    imagesPerSec,
+    teacherForwardImagesPerSec,
     peakRssMB: Math.round(peak),
     numTensorsGrowth,
     stepMs,
     backend: tf.getBackend(),
     threads: used.threads,
     ...(used.note !== undefined ? { threadsNote: used.note } : {}),
-    models: s.source === t.source ? s.source : `${s.source} / ${t.source}`,
-    losses: losses.source,
+    mflopPerImage: mflop, stepGflopPerSec, teacherForwardGflopPerSec,
+    efficiency: stepGflopPerSec / teacherForwardGflopPerSec,
     ...(kernels ? { kernels } : {}),
   };
 }

@@ -18,6 +18,16 @@ it('times a small WRN step on wasm, with a kernel profile and no tensor growth',
   expect(r.imagesPerSec).toBeCloseTo(batch / (median / 1000), 6);
   expect(r.teacherForwardImagesPerSec).toBeGreaterThan(r.imagesPerSec); // the teacher step is a part of the step
   expect(r.peakRssMB).toBeGreaterThan(0);
+  // By hand, on 16×16×3 (positions 256, 64, 16 per group): WRN-10-1 has convs of 432, 2·2304 | 4608 + 9216
+  // + 512 (shortcut) | 18432 + 36864 + 2048 weights and a 64·10 dense layer; WRN-10-2 has 432 | 4608 +
+  // 9216 + 512 | 18432 + 36864 + 2048 | 73728 + 147456 + 8192 and 128·10. Teacher forward counts 2 FLOP per
+  // multiply-add; the student 6 (forward and two gradients).
+  const studentMadds = (432 + 2 * 2304) * 256 + (4608 + 9216 + 512) * 64 + (18432 + 36864 + 2048) * 16 + 640;
+  const teacherMadds = 432 * 256 + (4608 + 9216 + 512) * 256 + (18432 + 36864 + 2048) * 64 + (73728 + 147456 + 8192) * 16 + 1280;
+  expect(r.mflopPerImage.studentForwardBackward).toBeCloseTo(6 * studentMadds / 1e6, 9);
+  expect(r.mflopPerImage.teacherForward).toBeCloseTo(2 * teacherMadds / 1e6, 9);
+  expect(r.stepGflopPerSec).toBeCloseTo(r.imagesPerSec * r.mflopPerImage.step / 1e3, 9);
+  expect(r.efficiency).toBeCloseTo(r.stepGflopPerSec / r.teacherForwardGflopPerSec, 9);
   const names = r.kernels!.map((k) => k.kernel);
   for (const k of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'FusedConv2D']) expect(names).toContain(k);
 }, 60_000);
