@@ -3,7 +3,7 @@ export type { ModelFamilySpec, ModelSpec, TapInfo, ZooModel, ModelSummary, Creat
 export { ModelError } from './types.js';
 export { createModel, estimateModel, modelName } from './create.js';
 export { summarizeModel, layerMultiplyAdds } from './summary.js';
-export { withTaps, proposeTaps, tapInfo } from './taps.js';
+export { withTaps, proposeTaps, tapInfo, tapCandidates } from './taps.js';
 export { loadTeacher } from './teacher.js';
 export { wrnWidths } from './wrn.js';
 export { resolveStem } from './resnet.js';

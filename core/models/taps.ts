@@ -27,6 +27,15 @@ export function available4D(model: tf.LayersModel): string {
   return names.length ? names.join(', ') : '(none: the model has no 4-D activations)';
 }
 
+/**
+ * Every layer a person could choose as a tap: one 4-D activation of fixed size, in graph order (what the
+ * wizard lists for a teacher loaded from a file).
+ */
+export function tapCandidates(model: tf.LayersModel): TapInfo[] {
+  return model.layers.filter((l) => is4D(l) && (singleOutputShape(l) as (number | null)[]).slice(1).every((d) => d !== null))
+    .map((l) => tapInfo(model, l.name));
+}
+
 /** TapInfo of a named layer; a clear error when it does not exist or is not a 4-D activation. */
 export function tapInfo(model: tf.LayersModel, name: string): TapInfo {
   const layer = model.layers.find((l) => l.name === name);

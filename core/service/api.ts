@@ -33,7 +33,13 @@ export interface TeacherFileView {
   inputShape: [number, number, number] | null;
   numClasses: number;
   params: number;
+  /** Per image; absent when the model's input size is not fixed. */
+  multiplyAdds?: number;
+  sizeBytes: number;
+  /** The taps in use: the ones asked for, else those proposed automatically. */
   taps: TapInfo[];
+  /** Every layer that could be a tap (one 4-D activation of fixed size), in graph order. */
+  layers: TapInfo[];
   notes?: string[];
 }
 

@@ -5,6 +5,8 @@ import { inspectDataset } from '../data/inspect.js';
 import type { DatasetFormat, DatasetInfo } from '../data/types.js';
 import { estimateModel, modelName } from '../models/create.js';
 import { loadTeacher } from '../models/teacher.js';
+import { summarizeModel } from '../models/summary.js';
+import { tapCandidates } from '../models/taps.js';
 import type { ModelFamilySpec, TapInfo } from '../models/types.js';
 import { pairHints } from '../attention/hintPairs.js';
 import { ConfigError } from '../config/configError.js';
@@ -95,7 +97,10 @@ export async function teacherFileView(file: string, taps?: string[]): Promise<Te
     const inShape = zoo.model.inputs[0].shape;
     const outShape = zoo.model.outputs[0].shape;
     const inputShape = inShape.length === 4 && inShape.slice(1).every((d) => typeof d === 'number') ? (inShape.slice(1) as [number, number, number]) : null;
-    return { path: file, inputShape, numClasses: Number(outShape[outShape.length - 1]), params: zoo.model.countParams(), taps: zoo.taps,
+    const summary = summarizeModel(zoo.model, zoo.taps);
+    return { path: file, inputShape, numClasses: Number(outShape[outShape.length - 1]), params: summary.params,
+      ...(inputShape && Number.isFinite(summary.multiplyAdds) ? { multiplyAdds: summary.multiplyAdds } : {}),
+      sizeBytes: summary.sizeBytes, taps: zoo.taps, layers: tapCandidates(zoo.model),
       ...(zoo.notes?.length ? { notes: zoo.notes } : {}) };
   } finally {
     zoo.model.dispose();

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../core/tf.js';
 import { useBackend } from '../helpers/backend.js';
-import { createModel, loadTeacher, proposeTaps } from '../../core/models/index.js';
+import { createModel, loadTeacher, proposeTaps, tapCandidates } from '../../core/models/index.js';
 import { saveLayersModel } from '../../core/io/modelFiles.js';
 
 let root: string;
@@ -55,6 +55,15 @@ describe('loadTeacher', () => {
     expect(proposeTaps(z.model).map((t) => `${t.name}:${t.shape[0]}`))
       .toEqual(['stem.relu:32', 'group0:16', 'group1:8', 'group2:4', 'group3:2']);
     z.model.dispose();
+  });
+
+  it('tapCandidates lists every fixed-size 4-D activation in graph order (the wizard\'s choice of taps)', () => {
+    const m = plainCnn('dense');
+    expect(tapCandidates(m)).toEqual([
+      { name: 'c1', shape: [16, 16, 4] }, { name: 'bn1', shape: [16, 16, 4] }, { name: 'r1', shape: [16, 16, 4] },
+      { name: 'p1', shape: [8, 8, 4] }, { name: 'c2', shape: [8, 8, 8] }, { name: 'c3', shape: [4, 4, 8] },
+    ]);
+    m.dispose();
   });
 
   it('a plain CNN with a softmax dense head: relu taps before each pool/stride, logits restored', async () => {

@@ -174,9 +174,17 @@ function makeFake() {
       throw apiError('invalid', `no dataset found in ${path} (expected CIFAR-10/100 binaries, IDX files, or one folder of images per class)`);
     }),
     estimateModel: vi.fn(async (req: EstimateRequest) => estimate(req)),
-    inspectTeacherFile: vi.fn(async (path: string): Promise<TeacherFileView> => {
+    inspectTeacherFile: vi.fn(async (path: string, chosen?: string[]): Promise<TeacherFileView> => {
       if (!path.endsWith('model.json')) throw apiError('invalid', `${path} is not a TF.js model (expected a model.json)`);
-      return { path, inputShape: [28, 28, 1], numClasses: 10, params: 691_674, taps: taps({ family: 'wrn', depth: 16, widen: 2 }, [28, 28, 1]) };
+      const auto = taps({ family: 'wrn', depth: 16, widen: 2 }, [28, 28, 1]);
+      // The stage outputs and, before each, a relu a person might pick instead.
+      const layers: TapInfo[] = auto.flatMap((t) => [{ name: `${t.name}.block0.relu0`, shape: t.shape }, t]);
+      const named = chosen?.length ? chosen.map((n) => {
+        const l = layers.find((x) => x.name === n);
+        if (!l) throw apiError('invalid', `${path}: no layer named '${n}'`);
+        return l;
+      }) : auto;
+      return { path, inputShape: [28, 28, 1], numClasses: 10, params: 691_674, multiplyAdds: 80_000_000, sizeBytes: 691_674 * 4, taps: named, layers };
     }),
     proposeHintPairs: vi.fn(async (s: TapInfo[], t: TapInfo[], explicit?: HintPair[]) => {
       try {

@@ -326,6 +326,48 @@ describe('wizard', () => {
     expect(step('student')).toBeTruthy();
   });
 
+  it('loads a teacher from a model file and lets the person choose its taps', async () => {
+    await open();
+    await datasetReady();
+    await goTo('teacher');
+    await fireEvent.click(screen.getByLabelText('Load a model file'));
+    await fireEvent.input(screen.getByLabelText('Teacher model file (model.json)'), { target: { value: '/models/t/model.json' } });
+    const est = screen.getByTestId('teacher-estimate');
+    await waitFor(() => expect(text(est)).toMatch(`${formatCount(80_000_000)} per image`), { timeout: 3000 });
+    const layers = screen.getByTestId('teacher-layers');
+    const box = (name: string) => within(layers).getByRole('checkbox', { name: new RegExp(`^${name.replace(/\./g, '\\.')} `) }) as HTMLInputElement;
+    // Automatic: the three stage outputs ticked, the relus before them not.
+    expect(within(layers).getAllByRole('checkbox')).toHaveLength(6);
+    expect(['group0', 'group1', 'group2'].map((n) => box(n).checked)).toEqual([true, true, true]);
+    expect(box('group1.block0.relu0').checked).toBe(false);
+    expect(screen.queryByRole('button', { name: 'Use the automatic choice' })).toBeNull();
+
+    // Swap group1 for the relu before it: the engine is asked with the choice, in the network's order.
+    await fireEvent.click(box('group1.block0.relu0'));
+    await fireEvent.click(box('group1'));
+    await waitFor(() => expect(fakeApi.inspectTeacherFile).toHaveBeenLastCalledWith('/models/t/model.json', ['group0', 'group1.block0.relu0', 'group2']), { timeout: 3000 });
+    await waitFor(() => expect(text(est)).toMatch('group1.block0.relu0'), { timeout: 3000 });
+
+    // Nothing ticked: Next is refused with the reason, on this step.
+    for (const n of ['group0', 'group1.block0.relu0', 'group2']) await fireEvent.click(box(n));
+    await next();
+    expect(step('teacher')).toBeTruthy();
+    expect(screen.getByText(/Tick at least one layer/)).toBeTruthy();
+
+    // Back to the automatic choice: no taps in the config, and Next goes on.
+    await fireEvent.click(screen.getByRole('button', { name: 'Use the automatic choice' }));
+    await waitFor(() => expect(box('group1').checked).toBe(true));
+    await waitFor(() => expect(fakeApi.inspectTeacherFile).toHaveBeenLastCalledWith('/models/t/model.json', undefined), { timeout: 3000 });
+
+    // A choice belongs to its file: another file starts from the automatic choice again.
+    await fireEvent.click(box('group0.block0.relu0'));
+    await fireEvent.input(screen.getByLabelText('Teacher model file (model.json)'), { target: { value: '/models/u/model.json' } });
+    await waitFor(() => expect(fakeApi.inspectTeacherFile).toHaveBeenLastCalledWith('/models/u/model.json', undefined), { timeout: 3000 });
+    expect(screen.queryByRole('button', { name: 'Use the automatic choice' })).toBeNull();
+    await next();
+    expect(step('student')).toBeTruthy();
+  });
+
   it('the baseline needs no teacher and no hint pairs', async () => {
     await open();
     await datasetReady();

@@ -5,6 +5,9 @@ import { PNG } from 'pngjs';
 import { useBackend } from '../helpers/backend.js';
 import { createService, ServiceError, type AtStudioService } from '../../core/service/index.js';
 import { FASHION_DIR, tempDir, tinyConfig } from './harness.js';
+import * as path from 'node:path';
+import { tf } from '../../core/tf.js';
+import { saveLayersModel } from '../../core/io/modelFiles.js';
 
 const tmp = tempDir();
 let api: AtStudioService;
@@ -55,6 +58,27 @@ describe('datasets and models', () => {
 
   it('refuses a model that cannot be built, as invalid', async () => {
     expect(await codeOf(api.estimateModel({ model: { family: 'nin', variant: 'huge' as 'thin' }, inputShape: [28, 28, 1], numClasses: 10 }))).toBe('invalid');
+  });
+
+  it('describes a teacher model file: parameters, multiply-adds, taps in use and every layer that could be one', async () => {
+    const m = tf.sequential({ name: 'small' });
+    m.add(tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', name: 'c1' }));
+    m.add(tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'c2' }));
+    m.add(tf.layers.flatten({ name: 'flat' }));
+    m.add(tf.layers.dense({ units: 3, name: 'logits' }));
+    const dir = path.join(tmp.dir, 'teacher-file');
+    await saveLayersModel(m, dir);
+    m.dispose();
+    const file = path.join(dir, 'model.json');
+    const auto = await api.inspectTeacherFile(file);
+    // Weights: c1 36 + 4, c2 216 + 6, dense 96·3 + 3 = 553. Multiply-adds: 36·64 + 216·16 + 96·3 = 6048.
+    expect(auto).toMatchObject({ numClasses: 3, inputShape: [8, 8, 1], params: 553, sizeBytes: 553 * 4, multiplyAdds: 6048 });
+    expect(auto.taps).toEqual([{ name: 'c1', shape: [8, 8, 4] }, { name: 'c2', shape: [4, 4, 6] }]);
+    expect(auto.layers).toEqual([{ name: 'c1', shape: [8, 8, 4] }, { name: 'c2', shape: [4, 4, 6] }]);
+    const chosen = await api.inspectTeacherFile(file, ['c2']);
+    expect(chosen.taps).toEqual([{ name: 'c2', shape: [4, 4, 6] }]);
+    expect(chosen.layers).toHaveLength(2);
+    await expect(api.inspectTeacherFile(file, ['flat'])).rejects.toThrow(/'flat' does not output one 4-D activation.*c1 \(8×8×4\)/);
   });
 
   it('refuses a malformed request as invalid, saying what was expected', async () => {

@@ -113,6 +113,8 @@ export interface TeacherView {
   multiplyAdds?: number;
   sizeBytes?: number;
   taps: TapInfo[];
+  /** A model file's layers that could be taps, in graph order (the person may choose among them). */
+  layers?: TapInfo[];
   /** false: a teacher this run will train (its weights are random until then). */
   trained: boolean;
   numClasses?: number;

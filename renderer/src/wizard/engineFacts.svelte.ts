@@ -99,7 +99,8 @@ export function trackEngineFacts(getDraft: () => WizardDraft | null, facts: Wiza
         };
       }
       const f = await api.inspectTeacherFile(t.path, t.taps);
-      return { name: f.path.split(/[\\/]/).filter(Boolean).slice(-2).join('/'), params: f.params, taps: f.taps, trained: true, numClasses: f.numClasses, inputShape: f.inputShape, notes: f.notes };
+      return { name: f.path.split(/[\\/]/).filter(Boolean).slice(-2).join('/'), params: f.params, multiplyAdds: f.multiplyAdds, sizeBytes: f.sizeBytes,
+        taps: f.taps, layers: f.layers, trained: true, numClasses: f.numClasses, inputShape: f.inputShape, notes: f.notes };
     });
   });
 

@@ -124,6 +124,7 @@ export function validateTeacher(c: RunConfig, f: WizardFacts = {}): FieldErrors 
     if (!t.run) out['teacher.run'] = 'Pick one of your finished runs.';
   } else if (t.source === 'file') {
     if (!t.path || !t.path.trim()) out['teacher.path'] = 'Enter the path of the teacher\'s model.json.';
+    else if (t.taps && t.taps.length === 0 && AT_METHODS.has(c.method)) out['teacher.taps'] = 'Tick at least one layer whose attention the student should copy, or use the automatic choice.';
   } else {
     out['teacher.source'] = 'Choose where the teacher comes from.';
   }
