@@ -1,5 +1,5 @@
 import { describe, expect, it, vi, beforeEach } from 'vitest';
-import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
+import { cleanup as cleanupAll, render, screen, fireEvent, waitFor } from '@testing-library/svelte';
 import type { RunEvent } from '../../core/events/types.js';
 import { fakeApi, resetFake, emit, summary, detail, stepM, epochM, snap, listeners } from './dashboardFakes.js';
 
@@ -137,6 +137,22 @@ describe('RunDashboard', () => {
     emit('r1', { type: 'attention', ...snap('student', 4, 0.6) });
     await flushFrames();
     expect((student()).getAttribute('aria-label')).toEqual(expect.stringContaining('epoch 1'));
+  });
+
+  it('says when a run saves no attention maps, instead of promising them after the first epoch', async () => {
+    fakeApi.getSnapshots.mockResolvedValue([]);
+    const none = detail(summary('r1', { status: 'running' }));
+    none.config = { probes: 0 } as typeof none.config;
+    fakeApi.getRun.mockResolvedValue(none);
+    render(RunDashboard, { runId: 'r1' });
+    const panel = await screen.findByTestId('attention-panel');
+    await waitFor(() => expect(panel.textContent).toMatch('This run saves no attention maps'));
+    cleanupAll();
+    const some = detail(summary('r1', { status: 'running' }));
+    some.config = { probes: 4 } as typeof some.config;
+    fakeApi.getRun.mockResolvedValue(some);
+    render(RunDashboard, { runId: 'r1' });
+    await waitFor(() => expect(screen.getByTestId('attention-panel').textContent).toMatch('they appear after the first epoch'));
   });
 
   it('unsubscribes on unmount', async () => {

@@ -83,10 +83,11 @@ describe('wizard validation', () => {
     expect(validateHints(bad((c) => { c.method = 'kd'; c.attention.pairs = []; }))).toEqual({});
   });
 
-  it('training: recipe numbers, milestones, seed, unavailable backend, long name', () => {
+  it('training: recipe numbers, milestones, seed, probes, unavailable backend, long name', () => {
     const e = validateTraining(bad((c) => {
       c.training.epochs = 0; c.training.batchSize = 1.5; c.training.lr = -0.1; c.training.momentum = 2; c.training.weightDecay = -1;
       c.training.schedule = { kind: 'step', milestones: [0.6, 0.3], gamma: 0 }; c.seed = -1; c.backend = 'tensorflow'; c.name = 'x'.repeat(201);
+      c.probes = 65;
     }), facts);
     expect(e).toEqual({
       'training.epochs': 'Enter a whole number of epochs, 1 or more.',
@@ -97,12 +98,15 @@ describe('wizard validation', () => {
       'training.momentum': 'Momentum is a number from 0 to 1 (0.9 in the paper).',
       'training.weightDecay': 'Weight decay is a number, 0 or more (0.0005 in the paper).',
       seed: 'The seed is a whole number from 0 to 4294967295.',
+      probes: 'The number of probe images is a whole number from 0 to 64.',
       backend: 'tensorflow is not available on this machine: @tensorflow/tfjs-node is not installed for this platform',
       name: 'Keep the run name to 200 characters or fewer.',
     });
     expect(validateTraining(bad((c) => (c.training.schedule = { kind: 'step', milestones: [0.5, Number.NaN], gamma: 0.2 })))).toHaveProperty(['training.schedule.milestones']);
     expect(validateTraining(bad((c) => (c.training.schedule = { kind: 'cosine' })))).toEqual({});
     expect(validateTraining(bad((c) => (c.backend = 'wasm')), facts)).toEqual({});
+    expect(validateTraining(bad((c) => (c.probes = 0)), facts)).toEqual({});
+    expect(validateTraining(bad((c) => (c.probes = 2.5)), facts)).toHaveProperty(['probes']);
   });
 
   it('firstInvalidStep names the earliest bad step', () => {
@@ -124,7 +128,7 @@ describe('wizard validation', () => {
     expect(issueTarget('attention.pairs.0.teacher')).toEqual({ step: 'hints', field: 'attention.pairs' });
     expect(issueTarget('training.schedule.milestones')).toEqual({ step: 'training', field: 'training.schedule.milestones' });
     expect(issueTarget('backend')).toEqual({ step: 'training', field: 'backend' });
-    expect(issueTarget('probes')).toEqual({ step: 'training', field: '' });
+    expect(issueTarget('probes')).toEqual({ step: 'training', field: 'probes' });
     expect(issueTarget('')).toEqual({ step: 'review', field: '' });
     expect(mapIssues([
       { path: 'attention.pairs.0.teacher', message: 'no tap group7' },

@@ -26,14 +26,14 @@ export const STEP_FIELDS: Record<StepKey, readonly string[]> = {
   dataset: ['data.path', 'data.limit', 'data.validationSplit'],
   teacher: [
     'teacher.source', 'teacher.model.family', 'teacher.model.depth', 'teacher.model.widen', 'teacher.model.variant',
-    'teacher.training.epochs', 'teacher.run', 'teacher.path',
+    'teacher.training.epochs', 'teacher.run', 'teacher.path', 'teacher.taps',
   ],
   student: ['student.model.family', 'student.model.depth', 'student.model.widen', 'student.model.variant'],
   attention: ['method', 'attention.fn.kind', 'attention.fn.p', 'attention.beta', 'kd.temperature', 'kd.alpha', 'gradAt.beta'],
   hints: ['attention.pairs'],
   training: [
     'training.epochs', 'training.batchSize', 'training.lr', 'training.schedule.kind', 'training.schedule.milestones',
-    'training.schedule.gamma', 'training.momentum', 'training.weightDecay', 'seed', 'backend', 'name',
+    'training.schedule.gamma', 'training.momentum', 'training.weightDecay', 'seed', 'probes', 'backend', 'name',
   ],
   review: [],
 };
@@ -196,6 +196,7 @@ export function validateTraining(c: RunConfig, f: WizardFacts = {}): FieldErrors
   if (!isNum(t.momentum) || t.momentum < 0 || t.momentum > 1) out['training.momentum'] = 'Momentum is a number from 0 to 1 (0.9 in the paper).';
   if (!isNum(t.weightDecay) || t.weightDecay < 0) out['training.weightDecay'] = 'Weight decay is a number, 0 or more (0.0005 in the paper).';
   if (!isInt(c.seed) || c.seed < 0 || c.seed > 0xffffffff) out.seed = 'The seed is a whole number from 0 to 4294967295.';
+  if (!isInt(c.probes) || c.probes < 0 || c.probes > 64) out.probes = 'The number of probe images is a whole number from 0 to 64.';
   if (c.backend !== 'auto') {
     const b = f.backends?.find((o) => o.name === c.backend);
     if (f.backends && !b) out.backend = `Unknown backend "${c.backend}".`;
