@@ -5,11 +5,12 @@ import { bytes, count, duration, ms, pct } from '../format/units.js';
 import type { CliIO } from '../io.js';
 import { resolveRunId } from '../lookup.js';
 import { resolveRunsDir } from '../runsDir.js';
-import { RunStore } from '../engine.js';
+import { RunStore, replicateGroups } from '../engine.js';
 import { runMetrics, type RunMetrics } from './metrics.js';
 
 const ROWS: [string, (m: RunMetrics) => string][] = [
   ['name', (m) => m.name],
+  ['seed', (m) => String(m.seed)],
   ['status', (m) => m.status],
   ['method', (m) => m.method],
   ['teacher', (m) => m.teacher],
@@ -37,5 +38,15 @@ export async function compareCommand(io: CliIO, refs: string[], flags: { json?: 
   }
   io.stdout.write(table(['', ...metrics.map((m) => m.id)], ROWS.map(([label, f]) => [label, ...metrics.map(f)]),
     ['left', ...metrics.map(() => 'right' as const)]));
+  for (const line of seedSpreadLines(metrics)) io.stdout.write(`\n${line}\n`);
   return 0;
+}
+
+/** One line per group of runs that differ only in seed: how much the seed alone moves the result. */
+export function seedSpreadLines(metrics: RunMetrics[]): string[] {
+  const groups = replicateGroups(metrics.map((m) => ({ runId: m.id, name: m.name, replicateKey: m.replicateKey, seed: m.seed,
+    ...(m.bestTop1 !== undefined ? { bestTop1: m.bestTop1 } : {}), ...(m.lastTop1 !== undefined ? { lastTop1: m.lastTop1 } : {}) })));
+  const fmt = (s: { mean: number; sd: number; n: number } | undefined) =>
+    (s ? `${(s.mean * 100).toFixed(1)}% ± ${(s.sd * 100).toFixed(1)} (n = ${s.n})` : '–');
+  return groups.map((g) => `across seeds ${g.seeds.join(', ')} (${g.runIds.join(', ')}): best top-1 ${fmt(g.bestTop1)}, last top-1 ${fmt(g.lastTop1)}`);
 }

@@ -1,10 +1,13 @@
 // The numbers `compare` and the end-of-run summary show, read back from a run folder (status, metrics,
 // environment), so a finished run, a cancelled one and one copied from another machine are treated alike.
 import type { RunHandle } from '../engine.js';
-import { describeModel, describeTeacher } from '../engine.js';
+import { describeModel, describeTeacher, replicateKey } from '../engine.js';
 
 export interface RunMetrics {
   id: string; name: string; status: string; method: string; teacher: string; student: string;
+  seed: number;
+  /** Equal for runs that differ only in seed and name. */
+  replicateKey: string;
   params?: number; multiplyAdds?: number; sizeBytes?: number; latencyMs?: number;
   bestTop1?: number; bestEpoch?: number; lastTop1?: number; lastEpoch?: number; agreement?: number;
   trainSeconds?: number; backend?: string;
@@ -38,6 +41,8 @@ export async function runMetrics(run: RunHandle): Promise<RunMetrics> {
     name: run.config.name,
     status: status.status,
     method: run.config.method,
+    seed: run.config.seed,
+    replicateKey: replicateKey(run.config),
     teacher: run.config.teacher ? describeTeacher(run.config.teacher) : '–',
     student: describeModel(run.config.student.model),
     params: first(sources, 'params'),

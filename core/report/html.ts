@@ -5,6 +5,7 @@ import { escapeHtml, fmtNum, fmtPct } from './escape.js';
 import { attentionOverlayPng, pngDataUri } from './heatmap.js';
 import { lineChart, type Series } from './lineChart.js';
 import type { ReportRun } from './load.js';
+import { replicateGroups, replicateKey, type Spread } from '../runs/replicates.js';
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
 h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:32px}h3{font-size:15px}
@@ -124,9 +125,32 @@ function summaryTable(runs: ReportRun[]): string {
     const st = r.status.results.student;
     const student = r.environment?.student as { params?: number } | undefined;
     return `<tr><td><a href="#${escapeHtml(r.id)}">${escapeHtml(r.config.name)}</a></td><td>${escapeHtml(r.config.method)}</td><td>${escapeHtml(r.models)}</td>`
-      + `<td>${escapeHtml(r.status.status)}</td><td>${fmtPct(st?.best?.top1)}</td><td>${fmtPct(st?.last?.top1)}</td><td>${fmtNum(student?.params)}</td></tr>`;
+      + `<td>${escapeHtml(r.config.seed)}</td><td>${escapeHtml(r.status.status)}</td><td>${fmtPct(st?.best?.top1)}</td><td>${fmtPct(st?.last?.top1)}</td><td>${fmtNum(student?.params)}</td></tr>`;
   });
-  return `<table><tr><th>run</th><th>method</th><th>student ← teacher</th><th>status</th><th>best top-1</th><th>last top-1</th><th>parameters</th></tr>${rows.join('')}</table>`;
+  return `<table><tr><th>run</th><th>method</th><th>student ← teacher</th><th>seed</th><th>status</th><th>best top-1</th><th>last top-1</th><th>parameters</th></tr>${rows.join('')}</table>`
+    + replicateTable(runs);
+}
+
+/** "82.0% ± 2.0 (80.0–84.0%, n = 3)": mean ± sample standard deviation in percentage points. */
+function fmtSpread(s: Spread | undefined): string {
+  if (!s) return '–';
+  const pct = (v: number) => (v * 100).toFixed(1);
+  return `${pct(s.mean)}% ± ${pct(s.sd)} (${pct(s.min)}–${pct(s.max)}%, n = ${s.n})`;
+}
+
+/** Runs that repeat one experiment with different seeds, as mean ± spread; nothing when there are none. */
+function replicateTable(runs: ReportRun[]): string {
+  const groups = replicateGroups(runs.map((r) => ({
+    runId: r.id, name: r.config.name, replicateKey: replicateKey(r.config), seed: r.config.seed,
+    bestTop1: r.status.results.student?.best?.top1, lastTop1: r.status.results.student?.last?.top1,
+  })));
+  if (!groups.length) return '';
+  const models = new Map(runs.map((r) => [r.id, `${r.config.method} · ${r.models}`]));
+  const rows = groups.map((g) => `<tr><td>${escapeHtml(models.get(g.runIds[0]!) ?? '')}</td><td>${escapeHtml(g.seeds.join(', '))}</td>`
+    + `<td>${fmtSpread(g.bestTop1)}</td><td>${fmtSpread(g.lastTop1)}</td></tr>`);
+  return `<h2>Across seeds</h2><p>Runs whose configurations differ only in the seed, summarised as mean ± sample standard deviation `
+    + `(percentage points): how much of a difference between methods the seed alone can make.</p>`
+    + `<table><tr><th>experiment</th><th>seeds</th><th>best top-1</th><th>last top-1</th></tr>${rows.join('')}</table>`;
 }
 
 export function renderReport(runs: ReportRun[], opts: { title?: string; generatedAt?: Date } = {}): string {

@@ -8,3 +8,4 @@ export { readJsonLines, JsonLinesAppender } from './jsonl.js';
 export { collectEnvironment, type RunEnvironment } from './environment.js';
 export { stepMetric, epochMetric, latestEpochMetrics } from './metrics.js';
 export { teacherModelPath } from './teacherModel.js';
+export { replicateKey, replicateGroups, spread, type Spread, type ReplicateGroup, type ReplicateInput } from './replicates.js';

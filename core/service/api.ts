@@ -71,6 +71,9 @@ export interface ComparisonRow {
   name: string;
   method: string;
   models: string;
+  seed: number;
+  /** Equal for runs whose configs differ only in seed and name (core/runs/replicates.ts). */
+  replicateKey: string;
   params?: number;
   multiplyAdds?: number;
   sizeBytes?: number;

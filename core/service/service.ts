@@ -14,6 +14,7 @@ import { renderReport } from '../report/html.js';
 import { loadReportRun } from '../report/load.js';
 import { latestEpochMetrics } from '../runs/metrics.js';
 import { isValidRunId } from '../runs/runId.js';
+import { replicateKey } from '../runs/replicates.js';
 import { RunNotFoundError, RunStore } from '../runs/runStore.js';
 import type { RunHandle, RunSummary } from '../runs/types.js';
 import { atomicWrite } from '../io/atomicWrite.js';
@@ -391,6 +392,7 @@ class Service {
       const res = status.results.student;
       rows.push({
         runId: run.id, name: run.config.name, method: run.config.method, models: summary.models,
+        seed: run.config.seed, replicateKey: replicateKey(run.config),
         ...(student.params !== undefined ? { params: student.params } : {}),
         ...(student.multiplyAdds !== undefined ? { multiplyAdds: student.multiplyAdds } : {}),
         ...(student.sizeBytes !== undefined ? { sizeBytes: student.sizeBytes } : {}),

@@ -209,6 +209,8 @@ describe.runIf(haveData)('atstudio on Fashion-MNIST', () => {
       expect(cmp.out).toMatch(new RegExp(`^${row}\\s`, 'm'));
     }
     expect(cmp.out).toMatch(/^backend\s+wasm\s+wasm$/m);
+    expect(cmp.out).toMatch(/^seed\s+7\s+7$/m);
+    expect(cmp.out).not.toContain('across seeds'); // same seed, other data: not replicates of one experiment
     // WRN-10-1 on 28×28×1, 10 classes, by hand: conv 144 + group1 4736 + group2 14528 + group3 57728 +
     // final BN 256 + FC 650 = 78,042 params; multiply-adds 112,896 + 3,612,672 + 2,809,856 + 2,809,856 + 640
     // = 9,345,920 per image. Size = params × 4 bytes = 312,168 B.
@@ -284,5 +286,19 @@ describe('the built bin (spawned)', () => {
     expect(types).toContain('cancelled');
     const [id] = readdirSync(spawnRuns);
     expect(JSON.parse(readFileSync(path.join(spawnRuns, id, 'status.json'), 'utf8')).status).toBe('cancelled');
+  });
+});
+
+describe('atstudio compare across seeds', () => {
+  it('adds one line of mean ± spread per experiment repeated with different seeds', async () => {
+    const { seedSpreadLines } = await import('../../cli/commands/compare.js');
+    const m = (id: string, key: string, seed: number, bestTop1?: number, lastTop1?: number) => ({
+      id, name: id, status: 'done', method: 'at', teacher: 'WRN-16-2', student: 'WRN-16-1', seed, replicateKey: key,
+      ...(bestTop1 !== undefined ? { bestTop1 } : {}), ...(lastTop1 !== undefined ? { lastTop1 } : {}),
+    });
+    // Best 80, 84, 82 → 82.0 ± 2.0; last 79, 81 → 80.0 ± 1.4 (the third is still training).
+    expect(seedSpreadLines([m('a', 'x', 1, 0.8, 0.79), m('b', 'x', 2, 0.84, 0.81), m('c', 'x', 3, 0.82), m('d', 'y', 1, 0.5, 0.5)]))
+      .toEqual(['across seeds 1, 2, 3 (a, b, c): best top-1 82.0% ± 2.0 (n = 3), last top-1 80.0% ± 1.4 (n = 2)']);
+    expect(seedSpreadLines([m('a', 'x', 1, 0.8), m('d', 'y', 2, 0.5)])).toEqual([]);
   });
 });

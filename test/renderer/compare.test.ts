@@ -1,5 +1,5 @@
 import { describe, expect, it, vi, beforeEach } from 'vitest';
-import { render, screen, fireEvent, waitFor, within } from '@testing-library/svelte';
+import { cleanup as cleanupAll, render, screen, fireEvent, waitFor, within } from '@testing-library/svelte';
 import { fakeApi, resetFakeApi, row, summary, epoch, snapshot, probes } from './compareFakes.js';
 
 vi.mock('../../renderer/src/lib/api.js', async () => {
@@ -101,6 +101,23 @@ describe('compare screen', () => {
     expect(within(attn).getByTestId('compare-attn-b-1')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Export report (HTML)' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Export metrics (CSV)' })).toBeNull();
+  });
+
+  it('summarises runs that differ only in seed as mean ± spread, and shows nothing of it otherwise', async () => {
+    render(Compare, { ids: ['a', 'b'] });
+    await screen.findByTestId('compare-table');
+    await waitFor(() => expect(screen.getByTestId('compare-table').querySelectorAll('tbody tr')).toHaveLength(2));
+    expect(screen.queryByTestId('compare-seeds')).toBeNull();
+    cleanupAll();
+
+    fakeApi.compareRuns.mockImplementation(async (ids: string[]) => ids.map((id, i) => row(id, {
+      seed: i + 1, replicateKey: 'same experiment', bestTop1: [0.8, 0.84][i], lastTop1: [0.79, undefined][i],
+    })));
+    render(Compare, { ids: ['a', 'b'] });
+    const seeds = await screen.findByTestId('compare-seeds');
+    const cells = [...seeds.querySelectorAll('tbody td')].map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim());
+    // Best 80 and 84 → 82.0 ± 2.8 (√((2² + 2²)/1)); final: only a has one yet → 79.0 ± 0.0 over 1 run.
+    expect(cells).toEqual(['Run a (1), Run b (2)', '82.0% ± 2.8 80.0–84.0%, 2 runs', '79.0% ± 0.0 79.0–79.0%, 1 run']);
   });
 
   it('switches the probe image of the attention maps', async () => {

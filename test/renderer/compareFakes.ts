@@ -36,7 +36,7 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwA
 export const probes = { split: 'test' as const, indices: [0, 1], labels: [2, 0], classes: ['Pullover', 'T-shirt'], pngBase64: [PNG, PNG] };
 
 export function row(id: string, over: Partial<ComparisonRow> = {}): ComparisonRow {
-  return { runId: id, name: `Run ${id}`, method: 'at', models: 'WRN-10-1 ← WRN-10-2', params: 78000, multiplyAdds: 9.35e6, sizeBytes: 320000, latencyMs: 0.6, bestTop1: 0.5, lastTop1: 0.5, agreement: 0.7, trainSeconds: 30, backend: 'tensorflow', ...over };
+  return { runId: id, name: `Run ${id}`, method: 'at', seed: 1, replicateKey: `config of ${id}`, models: 'WRN-10-1 ← WRN-10-2', params: 78000, multiplyAdds: 9.35e6, sizeBytes: 320000, latencyMs: 0.6, bestTop1: 0.5, lastTop1: 0.5, agreement: 0.7, trainSeconds: 30, backend: 'tensorflow', ...over };
 }
 
 /** The mocked module's `api`: reset() puts fresh vi.fn()s on the same object. */

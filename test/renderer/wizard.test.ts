@@ -326,6 +326,35 @@ describe('wizard', () => {
     expect(step('student')).toBeTruthy();
   });
 
+  it('starts one run per seed when asked for several, named after their seeds', async () => {
+    const go = vi.spyOn(router, 'go');
+    await open();
+    await datasetReady();
+    await goTo('training');
+    await fireEvent.input(screen.getByLabelText('Seed'), { target: { value: '7' } });
+    const runs = screen.getByLabelText('Runs (one per seed)');
+    await fireEvent.input(runs, { target: { value: '11' } });
+    await next();
+    expect(step('training')).toBeTruthy();
+    expect(screen.getByText('Train 1 to 10 runs (one per seed).')).toBeTruthy();
+    await fireEvent.input(runs, { target: { value: '3' } });
+    expect(text(screen.getByText(/Start trains 3 runs/))).toMatch('seeds 7–9, one after another, each training its own teacher');
+    await fireEvent.input(screen.getByLabelText('Run name'), { target: { value: 'spread' } });
+    await goTo('review');
+    expect(text(screen.getByTestId('review-summary'))).toMatch('3 runs, seeds 7–9');
+    await waitFor(() => expect(screen.getByTestId('duration-all-seeds')).toBeTruthy(), { timeout: 3000 });
+    await fireEvent.click(screen.getByTestId('wizard-start'));
+    await waitFor(() => expect(fakeApi.startRun).toHaveBeenCalledTimes(3));
+    const sent = fakeApi.startRun.mock.calls.map((c: unknown[]) => c[0] as { seed: number; name: string; training: unknown });
+    expect(sent.map((c: { seed: number; name: string }) => [c.seed, c.name])).toEqual([[7, 'spread · seed 7'], [8, 'spread · seed 8'], [9, 'spread · seed 9']]);
+    // Nothing else differs between them.
+    const strip = ({ seed: _s, name: _n, ...rest }: { seed: number; name: string }) => rest;
+    expect(strip(sent[1])).toEqual(strip(sent[0]));
+    expect(strip(sent[2])).toEqual(strip(sent[0]));
+    await waitFor(() => expect(go).toHaveBeenCalledWith({ name: 'run', id: 'new-run-1' }));
+    go.mockRestore();
+  });
+
   it('loads a teacher from a model file and lets the person choose its taps', async () => {
     await open();
     await datasetReady();

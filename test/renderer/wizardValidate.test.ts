@@ -107,6 +107,9 @@ describe('wizard validation', () => {
     expect(validateTraining(bad((c) => (c.backend = 'wasm')), facts)).toEqual({});
     expect(validateTraining(bad((c) => (c.probes = 0)), facts)).toEqual({});
     expect(validateTraining(bad((c) => (c.probes = 2.5)), facts)).toHaveProperty(['probes']);
+    expect(validateTraining(bad(() => {}), { ...facts, repeats: 0 })).toEqual({ repeats: 'Train 1 to 10 runs (one per seed).' });
+    expect(validateTraining(bad((c) => (c.seed = 0xffffffff)), { ...facts, repeats: 2 })).toEqual({ repeats: 'The seeds of these runs would pass 4294967295: pick a smaller seed.' });
+    expect(validateTraining(bad((c) => (c.seed = 0xffffffff - 2)), { ...facts, repeats: 3 })).toEqual({});
   });
 
   it('firstInvalidStep names the earliest bad step', () => {

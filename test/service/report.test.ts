@@ -49,5 +49,26 @@ describe('report parts', () => {
     expect(html).toContain('no data yet');
     expect(html).toContain('No attention snapshot yet.');
     expect(html).not.toMatch(/https?:\/\/|<script/);
+    expect(html).not.toContain('Across seeds'); // one run repeats nothing
+  });
+
+  it('summarises runs that differ only in seed as mean ± spread of their accuracy', () => {
+    const make = (id: string, seed: number, best: number, last: number, beta = 1000): ReportRun => {
+      const config = parseRunConfig({ name: `at ${id}`, seed, data: { path: FASHION_DIR }, method: 'baseline', attention: { beta } });
+      return {
+        id, config, models: 'WRN-16-1',
+        status: { status: 'done', phase: 'student', epoch: 1, step: 0, createdAt: 'c', updatedAt: 'u', resumable: false, activeSeconds: 1,
+          results: { student: { best: { epoch: 1, top1: best }, last: { epoch: 1, top1: last } } } },
+        environment: null, teacherEpochs: [], studentEpochs: [], snapshot: null, probes: null,
+      } as ReportRun;
+    };
+    const html = renderReport([make('a', 1, 0.8, 0.79), make('b', 2, 0.84, 0.81), make('c', 3, 0.82, 0.8), make('other', 4, 0.5, 0.5, 10)]);
+    const start = html.indexOf('<h2>Across seeds</h2>');
+    const section = html.slice(start, html.indexOf('</table>', start));
+    expect(section).toContain('<td>1, 2, 3</td>');
+    // Best: 80, 84, 82 → mean 82.0, sd 2.0; last: 79, 81, 80 → mean 80.0, sd 1.0.
+    expect(section).toContain('82.0% ± 2.0 (80.0–84.0%, n = 3)');
+    expect(section).toContain('80.0% ± 1.0 (79.0–81.0%, n = 3)');
+    expect(section).not.toContain('<td>4</td>'); // the run with another β repeats nothing
   });
 });

@@ -8,7 +8,7 @@ import { tf } from '../../core/tf.js';
 import { useBackend } from '../helpers/backend.js';
 import { loadLayersModelFile } from '../../core/io/modelFiles.js';
 import { createService, ServiceError, type AtStudioService } from '../../core/service/index.js';
-import type { RunSummary } from '../../core/runs/index.js';
+import { replicateKey, type RunSummary } from '../../core/runs/index.js';
 import { isTerminal, record, tempDir, tinyConfig, type Recorder } from './harness.js';
 
 const tmp = tempDir();
@@ -72,6 +72,9 @@ describe('a run from start to done', () => {
     expect(row.agreement).toBeGreaterThanOrEqual(0);
     expect(row.agreement).toBeLessThanOrEqual(1);
     expect(row.trainSeconds).toBeCloseTo(status.activeSeconds, 6);
+    const config = (await api.getRun(first.id)).config;
+    expect(row.seed).toBe(config.seed);
+    expect(row.replicateKey).toBe(replicateKey(config));
   });
 });
 

@@ -48,6 +48,8 @@ function toDraft(config: RunConfig): RunConfig {
 
 export class WizardDraft {
   config: RunConfig = $state() as RunConfig;
+  /** Start makes this many runs of the config, with seeds seed, seed + 1, … (run-to-run variance). */
+  repeats = $state(1);
   /** What each teacher source held before the user switched away from it. */
   private stash: Partial<Record<TeacherSource, TeacherConfig>> = {};
 
@@ -80,6 +82,15 @@ export class WizardDraft {
     } catch {
       return '';
     }
+  }
+
+  /** The configs Start sends: one, or one per seed, each named after its seed. */
+  buildAll(): RunConfig[] {
+    const one = this.build();
+    const n = this.repeats;
+    if (!(Number.isInteger(n) && n > 1)) return [one];
+    const base = one.name ?? this.autoName;
+    return Array.from({ length: n }, (_, i) => ({ ...structuredClone(one), seed: one.seed + i, name: `${base} · seed ${one.seed + i}` }));
   }
 
   /** The config to send: a plain object with what the method does not use left out. */

@@ -33,7 +33,7 @@ export const STEP_FIELDS: Record<StepKey, readonly string[]> = {
   hints: ['attention.pairs'],
   training: [
     'training.epochs', 'training.batchSize', 'training.lr', 'training.schedule.kind', 'training.schedule.milestones',
-    'training.schedule.gamma', 'training.momentum', 'training.weightDecay', 'seed', 'probes', 'backend', 'name',
+    'training.schedule.gamma', 'training.momentum', 'training.weightDecay', 'seed', 'repeats', 'probes', 'backend', 'name',
   ],
   review: [],
 };
@@ -55,7 +55,11 @@ export interface WizardFacts {
   /** proposeHintPairs rejected the current (explicit or automatic) pairing. */
   pairsError?: string | null;
   backends?: BackendOption[] | null;
+  /** How many runs Start makes from the config, with seeds seed, seed + 1, … (the person's choice). */
+  repeats?: number;
 }
+
+export const MAX_REPEATS = 10;
 
 export const KD_METHODS = new Set<string>(['kd', 'at+kd']);
 export const AT_METHODS = new Set<string>(['at', 'at+kd']);
@@ -197,6 +201,9 @@ export function validateTraining(c: RunConfig, f: WizardFacts = {}): FieldErrors
   if (!isNum(t.weightDecay) || t.weightDecay < 0) out['training.weightDecay'] = 'Weight decay is a number, 0 or more (0.0005 in the paper).';
   if (!isInt(c.seed) || c.seed < 0 || c.seed > 0xffffffff) out.seed = 'The seed is a whole number from 0 to 4294967295.';
   if (!isInt(c.probes) || c.probes < 0 || c.probes > 64) out.probes = 'The number of probe images is a whole number from 0 to 64.';
+  const n = f.repeats ?? 1;
+  if (!isInt(n) || n < 1 || n > MAX_REPEATS) out.repeats = `Train 1 to ${MAX_REPEATS} runs (one per seed).`;
+  else if (n > 1 && isInt(c.seed) && c.seed + n - 1 > 0xffffffff) out.repeats = 'The seeds of these runs would pass 4294967295: pick a smaller seed.';
   if (c.backend !== 'auto') {
     const b = f.backends?.find((o) => o.name === c.backend);
     if (f.backends && !b) out.backend = `Unknown backend "${c.backend}".`;
