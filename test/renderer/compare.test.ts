@@ -117,7 +117,7 @@ describe('compare screen', () => {
     const seeds = await screen.findByTestId('compare-seeds');
     const cells = [...seeds.querySelectorAll('tbody td')].map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim());
     // Best 80 and 84 → 82.0 ± 2.8 (√((2² + 2²)/1)); final: only a has one yet → 79.0 ± 0.0 over 1 run.
-    expect(cells).toEqual(['Run a (1), Run b (2)', '82.0% ± 2.8 80.0–84.0%, 2 runs', '79.0% ± 0.0 79.0–79.0%, 1 run']);
+    expect(cells).toEqual(['1, 2', 'Run a, Run b', '82.0% ± 2.8 80.0–84.0%, 2 runs', '79.0% ± 0.0 79.0–79.0%, 1 run']);
   });
 
   it('switches the probe image of the attention maps', async () => {
