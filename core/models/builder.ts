@@ -65,10 +65,18 @@ export class Builder {
     return tf.layers.zeroPadding2d({ name: this.name(name), padding: pad }).apply(x) as ST;
   }
 
-  /** Batch norm as PyTorch's defaults: running stats move by 0.1 per step (tfjs momentum 0.9), eps 1e-5, γ=1, β=0. */
-  bn(x: ST, name: string): ST {
+  /**
+   * Batch norm as PyTorch's: running stats move by 0.1 per step (tfjs momentum 0.9), eps 1e-5, β = 0.
+   * γ = 1 as nn.BatchNorm2d, or 'uniform' U[0, 1) as the reference WRN code's `bnparams` (torch.rand).
+   */
+  bn(x: ST, name: string, gamma: 'ones' | 'uniform' = 'ones'): ST {
+    const gammaInitializer = gamma === 'uniform' && !this.zeroInit
+      // tfjs-layers reads `args.minval || -0.05`, so a minval of 0 would become −0.05: ask for the smallest
+      // positive double instead (the same draws: u·(1 − 5e-324) + 5e-324 rounds to u in float32).
+      ? tf.initializers.randomUniform({ minval: Number.MIN_VALUE, maxval: 1, seed: this.seed() })
+      : 'ones';
     return tf.layers.batchNormalization({
-      name: this.name(name), momentum: 0.9, epsilon: 1e-5, gammaInitializer: 'ones', betaInitializer: 'zeros',
+      name: this.name(name), momentum: 0.9, epsilon: 1e-5, gammaInitializer, betaInitializer: 'zeros',
     }).apply(x) as ST;
   }
 

@@ -3,6 +3,8 @@
 // pre-activation basic blocks with widths floor(16k, 32k, 64k) and strides 1, 2, 2, a 1×1 shortcut
 // convolution on relu(bn(x)) where the width changes, then relu(bn) → global average pool → dense.
 // Taps are the three group outputs g0, g1, g2 (before the final bn-relu), as the reference returns them.
+// Initialisation as the reference too: convolutions and the dense layer Kaiming-normal (fan-in), biases 0,
+// batch-norm γ drawn from U[0, 1) (its utils.bnparams uses torch.rand), β 0.
 import { tf } from '../tf.js';
 import { Builder, checkInput } from './builder.js';
 import { ModelError, type CreateModelOptions, type TapInfo } from './types.js';
@@ -24,9 +26,9 @@ export function buildWrn(depth: number, widen: number, inputShape: [number, numb
 
   const block = (x: ST, base: string, out: number, stride: number, outName: string): ST => {
     const inC = x.shape[3] as number;
-    const o1 = b.relu(b.bn(x, `${base}.bn0`), `${base}.relu0`);
+    const o1 = b.relu(b.bn(x, `${base}.bn0`, 'uniform'), `${base}.relu0`);
     const y = b.conv(o1, `${base}.conv0`, out, 3, stride, 1, 'fanIn');
-    const o2 = b.relu(b.bn(y, `${base}.bn1`), `${base}.relu1`);
+    const o2 = b.relu(b.bn(y, `${base}.bn1`, 'uniform'), `${base}.relu1`);
     const z = b.conv(o2, `${base}.conv1`, out, 3, 1, 1, 'fanIn');
     // The reference adds a 1×1 "convdim" on o1 exactly when the width changes (stride 2 comes with it).
     const shortcut = inC !== out || stride !== 1 ? b.conv(o1, `${base}.convdim`, out, 1, stride, 0, 'fanIn') : x;
@@ -44,7 +46,7 @@ export function buildWrn(depth: number, widen: number, inputShape: [number, numb
     }
     tapNames.push(b.name(`group${g}`));
   });
-  const o = b.relu(b.bn(x, 'bn'), 'relu');
+  const o = b.relu(b.bn(x, 'bn', 'uniform'), 'relu');
   const logits = b.head(o, numClasses, 'kaiming');
   const model = tf.model({ inputs: input, outputs: logits, name: b.name(`wrn-${depth}-${widen}`) });
   return { model, taps: tapNames.map((name) => tapOf(model, name)) };

@@ -62,6 +62,30 @@ describe('forward', () => {
   });
 });
 
+describe('initialisation as the reference', () => {
+  it('WRN: batch-norm γ from U[0, 1) (utils.bnparams), β and biases 0, convolutions Kaiming-normal on fan-in; ResNet: γ = 1', () => {
+    const z = make({ ...wrn161, inputShape: [16, 16, 3], numClasses: 10 }, { seed: 11 });
+    const bns = z.model.layers.filter((l) => l.getClassName() === 'BatchNormalization');
+    const gammas = bns.flatMap((l) => Array.from(l.getWeights()[0].dataSync()));
+    expect(gammas.length).toBe(464); // WRN-16-1's batch-norm channels
+    expect(gammas.filter((g) => !(g >= 0 && g < 1))).toEqual([]); // (tfjs turns a minval of 0 into −0.05)
+    // Uniform on [0, 1): mean 1/2 and variance 1/12, within a few standard errors for 464 draws.
+    const mean = gammas.reduce((a, g) => a + g, 0) / gammas.length;
+    expect(Math.abs(mean - 0.5)).toBeLessThan(4 * Math.sqrt(1 / 12 / gammas.length));
+    expect(bns.every((l) => Array.from(l.getWeights()[1].dataSync()).every((b) => b === 0))).toBe(true);
+    // conv1 of group1.block1 (32 → 32, 3×3): std √(2 / (9·32)) = 1/12.
+    const k = Array.from(z.model.getLayer('group1.block1.conv1').getWeights()[0].dataSync());
+    const sd = Math.sqrt(k.reduce((a, v) => a + v * v, 0) / k.length);
+    expect(Math.abs(sd - 1 / 12) / (1 / 12)).toBeLessThan(0.05);
+    // Seeded: the same seed gives the same γ.
+    const again = make({ ...wrn161, inputShape: [16, 16, 3], numClasses: 10 }, { seed: 11 });
+    expect(Array.from(again.model.getLayer('group0.block0.bn0').getWeights()[0].dataSync())).toEqual(gammas.slice(0, 16));
+    const r = make({ family: 'resnet', depth: 18, inputShape: [16, 16, 3], numClasses: 4 }, { seed: 11 });
+    expect(r.model.layers.filter((l) => l.getClassName() === 'BatchNormalization')
+      .every((l) => Array.from(l.getWeights()[0].dataSync()).every((g) => g === 1))).toBe(true);
+  });
+});
+
 describe('WRN equals the reference cifar.py forward, written out with raw ops', () => {
   it('WRN-16-1 on 10×10×3 (odd sizes after the first stride): logits and g0, g1, g2 agree', () => {
     const z = make({ ...wrn161, inputShape: [10, 10, 3], numClasses: 6 }, { seed: 5 });
@@ -192,14 +216,14 @@ describe('initialization and batch norm', () => {
     expect(std / Math.sqrt(2 / (9 * 512))).toBeCloseTo(1, 1);
   });
 
-  it('batch norm: γ=1, β=0, eps 1e-5, running mean moves 0.1 of the way per training step (PyTorch momentum 0.1)', () => {
+  it('batch norm: γ in [0, 1) (the reference WRN), β=0, eps 1e-5, running mean moves 0.1 of the way per training step (PyTorch momentum 0.1)', () => {
     const z = make({ ...wrn161, inputShape: [4, 4, 3] });
     const bn = z.model.getLayer('bn');
     const cfg = bn.getConfig() as { momentum: number; epsilon: number };
     expect(cfg.momentum).toBe(0.9);
     expect(cfg.epsilon).toBe(1e-5);
     const [gamma, beta, movingMean] = bn.getWeights();
-    expect(Array.from(gamma.dataSync()).every((g) => g === 1)).toBe(true);
+    expect(Array.from(gamma.dataSync()).every((g) => g >= 0 && g < 1)).toBe(true);
     expect(Array.from(beta.dataSync()).every((b) => b === 0)).toBe(true);
     expect(Array.from(movingMean.dataSync()).every((m) => m === 0)).toBe(true);
     // Per-channel constant 3 → batch mean 3 → moving mean 0.9·0 + 0.1·3.
