@@ -5,6 +5,19 @@ export interface Series { name: string; points: [number, number][] }
 
 export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
 
+/**
+ * A tick label with as many decimals as the spacing between ticks needs, so ticks 0.0025 apart read
+ * 2.3500, 2.3525… rather than 2.35 five times; large values keep the compact form.
+ */
+export function tickLabel(v: number, step: number): string {
+  if (Math.abs(v) >= 1e4 || !(step > 0)) return fmtNum(v, 3);
+  let decimals = Math.max(0, Math.ceil(-Math.log10(step)) + 1);
+  // One decimal fewer when that already shows the step exactly (steps of 2 or 0.2, not 2.5 or 0.25).
+  const scaled = step * 10 ** (decimals - 1);
+  if (decimals > 0 && Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, scaled)) decimals--;
+  return v.toFixed(Math.min(8, decimals));
+}
+
 export function lineChart(opts: { title: string; xLabel: string; series: Series[]; width?: number; height?: number }): string {
   const W = opts.width ?? 420;
   const H = opts.height ?? 240;
@@ -24,7 +37,7 @@ export function lineChart(opts: { title: string; xLabel: string; series: Series[
   for (let i = 0; i <= 4; i++) {
     const y = y0 + ((y1 - y0) * i) / 4;
     parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${sy(y).toFixed(1)}" y2="${sy(y).toFixed(1)}" stroke="#eee"/>`
-      + `<text x="${m.l - 4}" y="${(sy(y) + 4).toFixed(1)}" text-anchor="end" class="tk">${fmtNum(y, 3)}</text>`);
+      + `<text x="${m.l - 4}" y="${(sy(y) + 4).toFixed(1)}" text-anchor="end" class="tk">${tickLabel(y, (y1 - y0) / 4)}</text>`);
   }
   parts.push(`<text x="${m.l}" y="${H - m.b + 14}" class="tk">${fmtNum(x0, 3)}</text>`
     + `<text x="${W - m.r}" y="${H - m.b + 14}" text-anchor="end" class="tk">${fmtNum(x1, 3)}</text>`

@@ -2,7 +2,7 @@
 // not started (nothing recorded yet).
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { attentionOverlayPng, colorAt, lineChart, renderReport, confusionTable, type ReportRun } from '../../core/report/index.js';
+import { attentionOverlayPng, colorAt, lineChart, renderReport, confusionTable, tickLabel, type ReportRun } from '../../core/report/index.js';
 import { parseRunConfig } from '../../core/config/index.js';
 import { FASHION_DIR } from './harness.js';
 
@@ -35,6 +35,20 @@ describe('report parts', () => {
     const shades = [...cm.matchAll(/rgba\(([^)]+)\)/g)].map((m) => m[1]);
     // Share of the true class × 0.85; green on the diagonal, red off it.
     expect(shades).toEqual(['40,160,80,0.425', '210,50,50,0.425', '210,50,50,0.000', '40,160,80,0.850']);
+  });
+
+  it('labels y ticks with the decimals their spacing needs, so close ticks stay distinct', () => {
+    // Loss 2.35–2.36 in four steps of 0.0025: four decimals.
+    expect([0, 1, 2, 3, 4].map((i) => tickLabel(2.35 + 0.0025 * i, 0.0025))).toEqual(['2.3500', '2.3525', '2.3550', '2.3575', '2.3600']);
+    // Steps of 0.25 need two decimals, steps of 0.2 one, steps of 2 none, steps of 2.5 one.
+    expect(tickLabel(0.25, 0.25)).toBe('0.25');
+    expect(tickLabel(0.4, 0.2)).toBe('0.4');
+    expect(tickLabel(6, 2)).toBe('6');
+    expect(tickLabel(7.5, 2.5)).toBe('7.5');
+    expect(tickLabel(12345, 1000)).toBe('12,345');
+    const svg = lineChart({ title: 'loss', xLabel: 'epoch', series: [{ name: 'a', points: [[1, 2.35], [2, 2.36]] }] });
+    const ticks = [...svg.matchAll(/class="tk">([0-9.]+)</g)].map((m) => m[1]).slice(0, 5);
+    expect(new Set(ticks).size).toBe(5);
   });
 
   it('reports a run that has not started without failing', () => {
