@@ -8,7 +8,7 @@ import { tf } from '../../core/tf.js';
 import { useBackend } from '../helpers/backend.js';
 import { loadLayersModelFile } from '../../core/io/modelFiles.js';
 import { createService, ServiceError, type AtStudioService } from '../../core/service/index.js';
-import { replicateKey, type RunSummary } from '../../core/runs/index.js';
+import { replicateGroups, replicateKey, type RunSummary } from '../../core/runs/index.js';
 import { isTerminal, record, tempDir, tinyConfig, type Recorder } from './harness.js';
 
 const tmp = tempDir();
@@ -75,6 +75,18 @@ describe('a run from start to done', () => {
     const config = (await api.getRun(first.id)).config;
     expect(row.seed).toBe(config.seed);
     expect(row.replicateKey).toBe(replicateKey(config));
+  });
+
+  it('runs started from one config with other seeds and names are replicates; another β is not', async () => {
+    const again = await api.startRun(tinyConfig({ name: 'first tiny · seed 4', seed: 4 }));
+    const other = await api.startRun(tinyConfig({ name: 'other beta', seed: 5, attention: { beta: 10 } }));
+    await rec.waitFor((id, e) => id === other.id && isTerminal(e));
+    const rows = await api.compareRuns([first.id, again.id, other.id]);
+    expect(rows[1]!.replicateKey).toBe(rows[0]!.replicateKey);
+    expect(rows[2]!.replicateKey).not.toBe(rows[0]!.replicateKey);
+    const groups = replicateGroups(rows);
+    expect(groups.map((g) => [g.runIds, g.seeds])).toEqual([[[first.id, again.id], [3, 4]]]);
+    expect(groups[0]!.bestTop1?.n).toBe(2);
   });
 });
 
@@ -145,7 +157,7 @@ describe('the queue and run control', () => {
     await api.cancelRun(c.id);
     expect((await api.getRun(c.id)).status.status).toBe('cancelled');
     await rec.waitFor((id, e) => id === b.id && isTerminal(e));
-    const order = rec.events.filter((e) => e.runId !== first.id && (e.event.type === 'started' || isTerminal(e.event))).map((e) => `${e.event.type}:${e.runId === a.id ? 'a' : e.runId === b.id ? 'b' : 'c'}`);
+    const order = rec.events.filter((e) => [a.id, b.id, c.id].includes(e.runId) && (e.event.type === 'started' || isTerminal(e.event))).map((e) => `${e.event.type}:${e.runId === a.id ? 'a' : e.runId === b.id ? 'b' : 'c'}`);
     expect(order).toEqual(['started:a', 'cancelled:c', 'done:a', 'started:b', 'done:b']);
     expect(new Set(onlyB.events.map((e) => e.runId))).toEqual(new Set([b.id]));
     onlyB.stop();
