@@ -398,6 +398,9 @@ export async function selectBackend(opts: SelectBackendOptions = {}): Promise<Ba
   // Double backprop (gradient-based AT) through batch norm needs a batched Tile gradient on every backend.
   const { registerTileGradient } = await import('./wasmKernels/tileGrad.js');
   registerTileGradient();
+  // Pooling gradients TF.js gets wrong ('same' average pooling) or cannot differentiate again.
+  const { registerPoolGradients } = await import('./poolGradients.js');
+  registerPoolGradients();
 
   if (want !== 'auto') {
     const outcome = await attempt(want, ctx);

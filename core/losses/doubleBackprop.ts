@@ -7,8 +7,7 @@ import { tf } from '../tf.js';
 const BAD_ACTIVATIONS = new Set(['sigmoid', 'hardsigmoid', 'tanh', 'elu', 'selu', 'softmax', 'softplus', 'swish', 'mish', 'gelu', 'gelu_new', 'logsoftmax']);
 // relu, relu6, linear and leakyrelu have piecewise-constant first derivatives: their second derivative is 0 a.e.
 const BAD_LAYERS: Record<string, string> = {
-  MaxPooling2D: 'max pooling (TF.js has no gradient for MaxPoolGrad)',
-  AveragePooling2D: 'average pooling (TF.js has no gradient for AvgPoolGrad); global average pooling is fine',
+  // 2-D max and average pooling differentiate twice through core/backend/poolGradients.ts.
   MaxPooling1D: 'max pooling', AveragePooling1D: 'average pooling', MaxPooling3D: 'max pooling', AveragePooling3D: 'average pooling',
   GlobalMaxPooling2D: 'global max pooling (its gradient goes through Equal, which has no gradient)',
   GlobalMaxPooling1D: 'global max pooling',

@@ -17,6 +17,7 @@ import type { Checkpoint, RunHandle } from '../runs/index.js';
 import { evaluate } from '../eval/index.js';
 import { Rng } from '../util/rng.js';
 import type { TrainControl } from './control.js';
+import { doubleBackpropProblems } from '../losses/index.js';
 import { makeObjective } from './objective.js';
 import { betaScaleAt, learningRateAt } from './schedule.js';
 import { Sgd } from './sgd.js';
@@ -96,6 +97,11 @@ export async function trainPhase(s: PhaseSpec): Promise<PhaseOutcome> {
   const usesAt = s.method === 'at' || s.method === 'at+kd';
   const usesTeacher = s.method !== 'baseline';
   if (usesTeacher && !s.teacher) throw new Error(`method ${s.method} needs a teacher`);
+  if (s.method === 'grad-at') {
+    // Refuse before the first step rather than fail in it (or train on a wrong second derivative).
+    const problems = doubleBackpropProblems(s.net.model);
+    if (problems.length) throw new Error(`gradient-based AT differentiates the student twice, which these layers do not allow in TF.js: ${problems.join('; ')}`);
+  }
 
   const vars = trainableVariables(s.net.model);
   const sgd = new Sgd(recipe.lr, recipe.momentum, recipe.weightDecay, vars);

@@ -3,6 +3,9 @@ import { tf } from '../../core/tf.js';
 import '@tensorflow/tfjs-backend-wasm';
 
 export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
+  // As selectBackend does for the engine: pooling gradients that are right and differentiate again.
+  const { registerPoolGradients } = await import('../../core/backend/poolGradients.js');
+  registerPoolGradients();
   if (name === 'wasm') {
     const { registerWasmTrainingKernels } = await import('../../core/backend/wasmKernels/index.js');
     registerWasmTrainingKernels();

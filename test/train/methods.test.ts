@@ -91,4 +91,16 @@ describe('methods', () => {
     }
     expect(epochs[0].test.perClass).toHaveLength(10);
   });
+
+  it('gradient-based AT with a NIN-thin student (max and average pooling), as the paper\'s NIN experiment', async () => {
+    const { steps } = await train({
+      method: 'grad-at', teacher: { source: 'file', path: teacherFile(8) }, student: { model: { family: 'nin', variant: 'thin' } },
+      data: { limit: 16 }, training: { epochs: 1, batchSize: 8 }, gradAt: { beta: 0.5, flip: false }, probes: 1,
+    });
+    expect(steps).toHaveLength(2);
+    for (const s of steps) {
+      expect(s.parts.gradAt).toBeGreaterThan(0);
+      expect(s.loss).toBeCloseTo(s.parts.ce + 0.25 * s.parts.gradAt!, 4);
+    }
+  });
 });

@@ -16,7 +16,7 @@ export const METHOD_HELP: Record<Method, string> = {
   at: 'The student learns to be active in the same places as the teacher: at each hint pair its attention map is pulled towards the teacher\'s, on top of the usual label loss.',
   kd: 'The student learns to reproduce the teacher\'s softened class probabilities (temperature T) as well as the labels (Hinton et al.).',
   'at+kd': 'Attention transfer and knowledge distillation added together; in the paper this combination gave the best students.',
-  'grad-at': 'The student matches how sensitive the teacher\'s loss is to each input pixel (the gradient with respect to the image). About 2–3× slower per step; not for networks with pooling layers (NIN, large-image ResNet).',
+  'grad-at': 'The student matches how sensitive the teacher\'s loss is to each input pixel (the gradient with respect to the image). About 2–3× slower per step (double backprop); works for every network in the zoo, NIN included, as in the paper.',
 };
 
 export const FN_LABELS: Record<AttentionFn['kind'], string> = {

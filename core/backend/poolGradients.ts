@@ -1,0 +1,159 @@
+// Gradients of 2-D max and average pooling that are right, and right again when differentiated.
+//
+// TF.js 4.22 gets two things wrong here, on every backend:
+// - AvgPoolGrad scales by 1/(kh·kw) while AvgPool divides each window by the inputs it covers, so with
+//   'same' padding the gradient at padded borders is too small (NIN's 3×3/2 average pool trains with it).
+//   Fixed by scaling dy by kh·kw/count first; the stock kernel then gives Σ_windows dy/count exactly.
+// - MaxPoolGrad and AvgPoolGrad have no gradient, so double backprop (gradient-based AT) through a network
+//   with pooling fails. AvgPoolGrad is linear in dy: its gradient is the average pool of the upstream
+//   gradient (scaled back by count/(kh·kw)). For max pooling under nested gradients the input gradient is
+//   built from ops that differentiate again: a constant one-hot mask per window offset (the first maximum
+//   in row-major window order, as TF.js picks it) times dy, each placed back by padding and reshaping.
+// - tfjs-backend-wasm's MaxPoolGrad gives no gradient to a window whose maximum is negative (harmless
+//   after a ReLU, wrong otherwise): on wasm the composed max-pool gradient is used at first order too.
+// Checked against finite differences in test/backend/poolGradients.test.ts.
+import { tf } from '../tf.js';
+
+type Pad = 'same' | 'valid' | number;
+interface PoolAttrs { filterSize: number | [number, number]; strides: number | [number, number]; pad: Pad; dimRoundingMode?: 'floor' | 'round' | 'ceil' }
+
+function poolInfo(shape: number[], attrs: PoolAttrs) {
+  return tf.backend_util.computePool2DInfo(shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+}
+
+/** Number of real (unpadded) inputs under each output window, as [1, Ho, Wo, 1]. */
+function windowCounts(info: ReturnType<typeof poolInfo>): tf.Tensor4D {
+  const { outHeight: Ho, outWidth: Wo, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: H, inWidth: W } = info;
+  const { top, left } = info.padInfo;
+  const counts = new Float32Array(Ho * Wo);
+  for (let i = 0; i < Ho; i++) {
+    const rows = Math.min(H, i * sh - top + kh) - Math.max(0, i * sh - top);
+    for (let j = 0; j < Wo; j++) {
+      const cols = Math.min(W, j * sw - left + kw) - Math.max(0, j * sw - left);
+      counts[i * Wo + j] = Math.max(1, rows * cols);
+    }
+  }
+  return tf.tensor4d(counts, [1, Ho, Wo, 1]);
+}
+
+/** True while a gradient is itself being recorded (the inner pass of double backprop). */
+function nested(): boolean {
+  return (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
+}
+
+/** The input positions of window offset (a, b) of the padded input: xp[:, a + i·sh, b + j·sw, :]. */
+function windowView(xp: tf.Tensor4D, a: number, b: number, info: ReturnType<typeof poolInfo>): tf.Tensor4D {
+  const { outHeight: Ho, outWidth: Wo, strideHeight: sh, strideWidth: sw, batchSize: n, inChannels: c } = info;
+  // Rows a … a + Ho·sh − 1 (padded at the end when short), every sh-th one.
+  const [, Hp, Wp] = xp.shape;
+  const extra = tf.pad(xp, [[0, 0], [0, Math.max(0, a + Ho * sh - Hp)], [0, Math.max(0, b + Wo * sw - Wp)], [0, 0]]);
+  const rows = tf.slice(extra, [0, a, b, 0], [n, Ho * sh, Wo * sw, c]);
+  const grouped = tf.reshape(rows, [n, Ho, sh, Wo, sw, c]);
+  return tf.reshape(tf.slice(grouped, [0, 0, 0, 0, 0, 0], [n, Ho, 1, Wo, 1, c]), [n, Ho, Wo, c]);
+}
+
+/** The adjoint of windowView: v placed at xp[:, a + i·sh, b + j·sw, :] in zeros of the padded shape. */
+function placeWindow(v: tf.Tensor4D, a: number, b: number, Hp: number, Wp: number, info: ReturnType<typeof poolInfo>): tf.Tensor4D {
+  const { outHeight: Ho, outWidth: Wo, strideHeight: sh, strideWidth: sw, batchSize: n, inChannels: c } = info;
+  const spread = tf.reshape(tf.pad(tf.reshape(v, [n, Ho, 1, Wo, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]), [n, Ho * sh, Wo * sw, c]);
+  const placed = tf.pad(spread, [[0, 0], [a, Math.max(0, Hp - a - Ho * sh)], [b, Math.max(0, Wp - b - Wo * sw)], [0, 0]]);
+  return tf.slice(placed, [0, 0, 0, 0], [n, Hp, Wp, c]) as tf.Tensor4D;
+}
+
+/**
+ * One-hot masks of the first maximum of each window, [kh·kw, N, Ho, Wo, C]. Computed inside a customGrad
+ * forward, which no tape records, with a zero gradient: the masks are constants of the input gradient.
+ */
+function firstMaxMasks(x: tf.Tensor4D, y: tf.Tensor4D, info: ReturnType<typeof poolInfo>): tf.Tensor[] {
+  const masks = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xx, yy] = args as [tf.Tensor4D, tf.Tensor4D];
+    const { top, bottom, left, right } = info.padInfo;
+    const xp = tf.pad(xx, [[0, 0], [top, bottom], [left, right], [0, 0]], Number.NEGATIVE_INFINITY) as tf.Tensor4D;
+    const out: tf.Tensor[] = [];
+    let taken = tf.zerosLike(yy).cast('bool');
+    for (let a = 0; a < info.filterHeight; a++) {
+      for (let b = 0; b < info.filterWidth; b++) {
+        const hit = tf.logicalAnd(tf.equal(windowView(xp, a, b, info), yy), tf.logicalNot(taken));
+        out.push(tf.cast(hit, 'float32'));
+        taken = tf.logicalOr(taken, hit);
+      }
+    }
+    return { value: tf.stack(out), gradFunc: () => [tf.zerosLike(xx), tf.zerosLike(yy)] };
+  }) as (x: tf.Tensor4D, y: tf.Tensor4D) => tf.Tensor;
+  return tf.unstack(masks(x, y));
+}
+
+/** ∂maxPool/∂x applied to dy, from differentiable ops (for the nested pass). */
+function maxPoolInputGradient(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4D, attrs: PoolAttrs): tf.Tensor4D {
+  const info = poolInfo(x.shape, attrs);
+  const { top, bottom, left, right } = info.padInfo;
+  const Hp = info.inHeight + top + bottom;
+  const Wp = info.inWidth + left + right;
+  const masks = firstMaxMasks(x, y, info);
+  let sum: tf.Tensor4D | null = null;
+  let k = 0;
+  for (let a = 0; a < info.filterHeight; a++) {
+    for (let b = 0; b < info.filterWidth; b++) {
+      const placed = placeWindow(tf.mul(dy, masks[k++]!) as tf.Tensor4D, a, b, Hp, Wp, info);
+      sum = sum ? (tf.add(sum, placed) as tf.Tensor4D) : placed;
+    }
+  }
+  return tf.slice(sum!, [0, top, left, 0], x.shape) as tf.Tensor4D;
+}
+
+export const maxPoolGradConfig: tf.GradConfig = {
+  kernelName: 'MaxPool',
+  inputsToSave: ['x'],
+  outputsToSave: [true],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, y] = saved as [tf.Tensor4D, tf.Tensor4D];
+    const a = attrs as unknown as PoolAttrs;
+    return {
+      // tfjs-backend-wasm's MaxPoolGrad drops windows whose maximum is negative: the composed path there too.
+      x: () => (nested() || tf.getBackend() === 'wasm'
+        ? maxPoolInputGradient(dy as tf.Tensor4D, x, y, a)
+        : tf.engine().runKernel('MaxPoolGrad', { dy: dy as tf.Tensor, input: x, output: y }, a as unknown as tf.NamedAttrMap) as tf.Tensor),
+    };
+  },
+};
+
+export const avgPoolGradConfig: tf.GradConfig = {
+  kernelName: 'AvgPool',
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x] = saved as [tf.Tensor4D];
+    const a = attrs as unknown as PoolAttrs;
+    return {
+      x: () => {
+        const info = poolInfo(x.shape, a);
+        const scale = tf.div(info.filterHeight * info.filterWidth, windowCounts(info));
+        return tf.engine().runKernel('AvgPoolGrad', { dy: tf.mul(dy as tf.Tensor, scale), input: x }, a as unknown as tf.NamedAttrMap) as tf.Tensor;
+      },
+    };
+  },
+};
+
+/** AvgPoolGrad(dy) = A₀ᵀ·dy with A₀ = window sums / (kh·kw); its gradient is A₀·g = avgPool(g)·count/(kh·kw). */
+export const avgPoolGradGradConfig: tf.GradConfig = {
+  kernelName: 'AvgPoolGrad',
+  inputsToSave: ['input'],
+  gradFunc: (g, saved, attrs) => {
+    const [input] = saved as [tf.Tensor4D];
+    const a = attrs as unknown as PoolAttrs;
+    return {
+      dy: () => {
+        const info = poolInfo(input.shape, a);
+        const pooled = tf.avgPool(g as tf.Tensor4D, a.filterSize, a.strides, a.pad as 'same' | 'valid' | number, a.dimRoundingMode);
+        return tf.mul(pooled, tf.div(windowCounts(info), info.filterHeight * info.filterWidth));
+      },
+      input: () => tf.zerosLike(input),
+    };
+  },
+};
+
+/** Registers the three gradients above, replacing TF.js's own (idempotent). */
+export function registerPoolGradients(): void {
+  for (const g of [maxPoolGradConfig, avgPoolGradConfig, avgPoolGradGradConfig]) {
+    if (tf.getGradient(g.kernelName) !== g) tf.registerGradient(g);
+  }
+}
