@@ -36,6 +36,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .argument('<config>', 'run config (JSON), see examples/')
     .option('--epochs <n>', 'override the number of epochs (teacher and student)', positiveInt)
     .option('--limit <n>', 'use only the first N training and N test examples (a quick trial of a config)', positiveInt)
+    .option('--seeds <n>', 'train N runs, with the config\'s seed, seed + 1, …, then print their mean ± spread', positiveInt)
     .addOption(backend()).addOption(json()).addOption(runsDir())
     .action(act((config: string, o: Record<string, never>) => trainCommand(io, config, o)));
 

@@ -10,8 +10,13 @@ import { ProgressView, progressMode } from '../progress.js';
 import { resolveRunsDir } from '../runsDir.js';
 import { createTrainControl, PathPolicy, readRunConfigFile, runTraining, RunStore, teacherRecipe, validateRunConfig, type RunHandle } from '../engine.js';
 import { summaryLines } from './summary.js';
+import { runMetrics } from './metrics.js';
+import { seedSpreadLines } from './compare.js';
 
-export interface TrainFlags { epochs?: number; limit?: number; backend?: string; json?: boolean; runsDir?: string }
+export interface TrainFlags { epochs?: number; limit?: number; backend?: string; json?: boolean; runsDir?: string; seeds?: number }
+
+/** At most this many runs from one `--seeds`: each is a whole training run. */
+const MAX_SEEDS = 10;
 
 export async function trainCommand(io: CliIO, configFile: string, flags: TrainFlags): Promise<number> {
   const file = path.resolve(io.cwd, configFile);
@@ -24,8 +29,22 @@ export async function trainCommand(io: CliIO, configFile: string, flags: TrainFl
   const v = await validateRunConfig(resolved, { paths: new PathPolicy(undefined, store.runsDir), store });
   if (!v.ok) throw new Error(`${file}: the run cannot start: ${v.issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`);
   const backend = await chooseBackend(io, flags.backend, config.backend);
-  const run = await store.create(resolved);
-  return train(io, run, backend, flags, false);
+  const n = flags.seeds ?? 1;
+  if (n > MAX_SEEDS) throw new UsageError(`--seeds ${n}: at most ${MAX_SEEDS} runs at a time`);
+  if (n === 1) return train(io, await store.create(resolved), backend, flags, false);
+  // One run per seed, one after another, named after their seeds; then how much the seed alone moved them.
+  const runs: RunHandle[] = [];
+  for (let i = 0; i < n; i++) {
+    const seed = resolved.seed + i;
+    const run = await store.create({ ...resolved, seed, name: `${resolved.name} · seed ${seed}` });
+    runs.push(run);
+    const code = await train(io, run, backend, flags, false);
+    if (code !== EXIT_OK) return code;
+  }
+  const metrics = await Promise.all(runs.map((r) => runMetrics(r)));
+  if (flags.json) io.stdout.write(JSON.stringify({ type: 'seeds', runs: runs.map((r) => r.id), lines: seedSpreadLines(metrics) }) + '\n');
+  else for (const line of seedSpreadLines(metrics)) io.stdout.write(`${line}\n`);
+  return EXIT_OK;
 }
 
 export async function resumeCommand(io: CliIO, ref: string, flags: TrainFlags): Promise<number> {

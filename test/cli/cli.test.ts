@@ -289,6 +289,22 @@ describe('the built bin (spawned)', () => {
   });
 });
 
+describe.runIf(haveData)('atstudio train --seeds', () => {
+  it('trains one run per seed, named after it, then prints their mean ± spread', async () => {
+    const dir = path.join(tmp, 'seed-runs');
+    const file = writeConfig('seeds.json', tinyConfig('seeded', { method: 'baseline', teacher: undefined, seed: 11 }));
+    const r = await cli(['train', file, '--limit', '32', '--seeds', '2', '--runs-dir', dir], { env });
+    expect(r.err).not.toContain('failed');
+    expect(r.code).toBe(0);
+    const configs = readdirSync(dir).map((id) => JSON.parse(readFileSync(path.join(dir, id, 'config.json'), 'utf8')));
+    expect(configs.map((c) => [c.seed, c.name]).sort()).toEqual([[11, 'seeded · seed 11'], [12, 'seeded · seed 12']]);
+    expect(r.out).toMatch(/^across seeds 11, 12 \(.+\): best top-1 \d+\.\d% ± \d+\.\d \(n = 2\), last top-1 /m);
+    const tooMany = await cli(['train', file, '--seeds', '11', '--runs-dir', dir], { env });
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.err).toContain('--seeds 11: at most 10 runs');
+  });
+});
+
 describe('atstudio compare across seeds', () => {
   it('adds one line of mean ± spread per experiment repeated with different seeds', async () => {
     const { seedSpreadLines } = await import('../../cli/commands/compare.js');
