@@ -13,6 +13,7 @@
 //   after a ReLU, wrong otherwise): on wasm the composed max-pool gradient is used at first order too.
 // Checked against finite differences in test/backend/poolGradients.test.ts.
 import { tf } from '../tf.js';
+import { gradientDepth } from './gradientDepth.js';
 
 type Pad = 'same' | 'valid' | number;
 interface PoolAttrs { filterSize: number | [number, number]; strides: number | [number, number]; pad: Pad; dimRoundingMode?: 'floor' | 'round' | 'ceil' }
@@ -21,24 +22,22 @@ function poolInfo(shape: number[], attrs: PoolAttrs) {
   return tf.backend_util.computePool2DInfo(shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
 }
 
-/** Number of real (unpadded) inputs under each output window, as [1, Ho, Wo, 1]. */
-function windowCounts(info: ReturnType<typeof poolInfo>): tf.Tensor4D {
+/**
+ * Share of each output window that covers real (unpadded) inputs, count/(kh·kw), as [1, Ho, Wo, 1]: the
+ * factor between TF.js's AvgPoolGrad (which divides by kh·kw) and the average AvgPool takes (by count).
+ */
+function windowCoverage(info: ReturnType<typeof poolInfo>): tf.Tensor4D {
   const { outHeight: Ho, outWidth: Wo, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: H, inWidth: W } = info;
   const { top, left } = info.padInfo;
-  const counts = new Float32Array(Ho * Wo);
+  const coverage = new Float32Array(Ho * Wo);
   for (let i = 0; i < Ho; i++) {
     const rows = Math.min(H, i * sh - top + kh) - Math.max(0, i * sh - top);
     for (let j = 0; j < Wo; j++) {
       const cols = Math.min(W, j * sw - left + kw) - Math.max(0, j * sw - left);
-      counts[i * Wo + j] = Math.max(1, rows * cols);
+      coverage[i * Wo + j] = Math.max(1, rows * cols) / (kh * kw);
     }
   }
-  return tf.tensor4d(counts, [1, Ho, Wo, 1]);
-}
-
-/** True while a gradient is itself being recorded (the inner pass of double backprop). */
-function nested(): boolean {
-  return (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
+  return tf.tensor4d(coverage, [1, Ho, Wo, 1]);
 }
 
 /** The input positions of window offset (a, b) of the padded input: xp[:, a + i·sh, b + j·sw, :]. */
@@ -110,7 +109,7 @@ export const maxPoolGradConfig: tf.GradConfig = {
     const a = attrs as unknown as PoolAttrs;
     return {
       // tfjs-backend-wasm's MaxPoolGrad drops windows whose maximum is negative: the composed path there too.
-      x: () => (nested() || tf.getBackend() === 'wasm'
+      x: () => (gradientDepth() > 0 || tf.getBackend() === 'wasm'
         ? maxPoolInputGradient(dy as tf.Tensor4D, x, y, a)
         : tf.engine().runKernel('MaxPoolGrad', { dy: dy as tf.Tensor, input: x, output: y }, a as unknown as tf.NamedAttrMap) as tf.Tensor),
     };
@@ -124,11 +123,8 @@ export const avgPoolGradConfig: tf.GradConfig = {
     const [x] = saved as [tf.Tensor4D];
     const a = attrs as unknown as PoolAttrs;
     return {
-      x: () => {
-        const info = poolInfo(x.shape, a);
-        const scale = tf.div(info.filterHeight * info.filterWidth, windowCounts(info));
-        return tf.engine().runKernel('AvgPoolGrad', { dy: tf.mul(dy as tf.Tensor, scale), input: x }, a as unknown as tf.NamedAttrMap) as tf.Tensor;
-      },
+      x: () => tf.engine().runKernel('AvgPoolGrad', { dy: tf.div(dy as tf.Tensor, windowCoverage(poolInfo(x.shape, a))), input: x },
+        a as unknown as tf.NamedAttrMap) as tf.Tensor,
     };
   },
 };
@@ -141,11 +137,7 @@ export const avgPoolGradGradConfig: tf.GradConfig = {
     const [input] = saved as [tf.Tensor4D];
     const a = attrs as unknown as PoolAttrs;
     return {
-      dy: () => {
-        const info = poolInfo(input.shape, a);
-        const pooled = tf.avgPool(g as tf.Tensor4D, a.filterSize, a.strides, a.pad as 'same' | 'valid' | number, a.dimRoundingMode);
-        return tf.mul(pooled, tf.div(windowCounts(info), info.filterHeight * info.filterWidth));
-      },
+      dy: () => tf.mul(tf.avgPool(g as tf.Tensor4D, a.filterSize, a.strides, a.pad, a.dimRoundingMode), windowCoverage(poolInfo(input.shape, a))),
       input: () => tf.zerosLike(input),
     };
   },

@@ -21,6 +21,7 @@
 // Checked against cpu and by finite differences in test/backend/wasmKernelsBatchNorm.test.ts.
 import { tf } from '../../tf.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { gradientDepth } from '../gradientDepth.js';
 import { channelAffine, leadingMean } from './channelOps.js';
 import { WasmOps, type TensorInfo } from './wasmOps.js';
 
@@ -126,10 +127,6 @@ export function batchNormTrainingGradOps(dy: tf.Tensor, x: tf.Tensor, scale: tf.
   });
 }
 
-function gradientRecorded(): boolean {
-  return (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
-}
-
 export const batchNormTrainingGradConfig: tf.GradConfig = {
   kernelName: BN_TRAINING,
   inputsToSave: ['x', 'scale'],
@@ -140,7 +137,7 @@ export const batchNormTrainingGradConfig: tf.GradConfig = {
     const eps = (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
     // All three at once (one kernel), here rather than in the per-input closures: those run inside
     // their own tidy, which would dispose the other two outputs.
-    const grads = gradientRecorded() || tf.getBackend() !== 'wasm'
+    const grads = gradientDepth() > 0 || tf.getBackend() !== 'wasm'
       ? batchNormTrainingGradOps(dy, x, scale, mean, variance, dmean, dvariance, eps)
       : tf.engine().runKernel(BN_TRAINING_GRAD, { dy, x, scale, mean, variance, dmean, dvariance },
         { varianceEpsilon: eps } as unknown as tf.NamedAttrMap) as tf.Tensor[];
@@ -177,7 +174,7 @@ let stockCall: BnLayer['call'] | undefined;
 
 function fusedCall(this: BnLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
   const input = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : null) : inputs;
-  const depth = (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth;
+  const depth = gradientDepth();
   if (!layerFused || kwargs?.training !== true || input == null || input.dtype !== 'float32' || input.rank < 2 ||
     (this.axis !== -1 && this.axis !== input.rank - 1) || this.gamma == null || this.beta == null || depth > 1 ||
     tf.getBackend() !== 'wasm' || tf.getKernel(BN_TRAINING, 'wasm') == null) {
