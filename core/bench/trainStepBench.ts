@@ -8,7 +8,7 @@
 // arithmetic rate against the teacher's forward rate (stock XNNPACK convolutions on wasm): an
 // efficiency of 1 means the student's backward pass runs as fast per FLOP as a plain forward pass.
 import { tf } from '../tf.js';
-import { createModel, estimateModel, withTaps } from '../models/index.js';
+import { createModel, summarizeModel, withTaps } from '../models/index.js';
 import type { ModelFamilySpec } from '../models/index.js';
 import { atLoss, atTerm, crossEntropy } from '../losses/index.js';
 import { installKernelProfiler, type KernelTiming } from './kernelProfile.js';
@@ -52,10 +52,9 @@ const BETA = 1000;
 interface Net { model: tf.LayersModel; multiplyAdds: number; dispose(): void }
 
 function buildNet(spec: ModelFamilySpec, inputShape: [number, number, number], numClasses: number, prefix: string): Net {
-  const full = { ...spec, inputShape, numClasses };
-  const zoo = createModel(full, { namePrefix: prefix });
+  const zoo = createModel({ ...spec, inputShape, numClasses }, { namePrefix: prefix });
   const tapped = withTaps(zoo.model, zoo.taps.map((t) => t.name));
-  return { model: tapped, multiplyAdds: estimateModel(full).multiplyAdds, dispose: () => zoo.model.dispose() };
+  return { model: tapped, multiplyAdds: summarizeModel(zoo.model, zoo.taps).multiplyAdds, dispose: () => zoo.model.dispose() };
 }
 
 async function useBackendNamed(name: string, wasmThreads?: number | 'auto'): Promise<{ threads: number; note?: string }> {
