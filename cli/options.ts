@@ -2,7 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import { isWrnDepth, type ModelFamilySpec } from './engine.js';
 
-export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 export function positiveInt(value: string): number {
   const n = Number(value);

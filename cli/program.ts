@@ -12,7 +12,7 @@ import { benchCommand } from './commands/bench.js';
 import { serveCommand, type ServeFlags } from './commands/serve.js';
 
 const RUNS_DIR_HELP = 'folder of runs (default: $ATSTUDIO_RUNS_DIR, else the per-user data folder)';
-const BACKEND_HELP = 'tensorflow-gpu, tensorflow, wasm, cpu or auto (default: $ATSTUDIO_BACKEND, else auto)';
+const BACKEND_HELP = 'tensorflow-gpu, webgpu, tensorflow, wasm, cpu or auto (default: $ATSTUDIO_BACKEND, else auto)';
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('atstudio')

@@ -100,7 +100,7 @@ describe('datasets and models', () => {
 
   it('lists backends: cpu and wasm are always there', async () => {
     const b = await api.backends();
-    expect(b.map((x) => x.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+    expect(b.map((x) => x.name)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']);
     expect(b.find((x) => x.name === 'wasm')?.available).toBe(true);
     expect(b.find((x) => x.name === 'cpu')?.available).toBe(true);
     expect((await api.defaultConfig()).version).toBe(1);
