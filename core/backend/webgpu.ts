@@ -169,6 +169,21 @@ function watchDevice(device: DeviceLike): void {
 }
 
 /**
+ * Which adapter Dawn would give, without creating a device or loading TF.js's backend (for the service's
+ * backend list, from a short-lived child process: see webgpuProbe.ts).
+ */
+export async function probeWebGpuAdapter(loader: ModuleLoader, system: SystemProbe): Promise<{ adapter: WebGpuAdapter } | { reason: string }> {
+  const gpu = await installNavigatorGpu(loader);
+  if (typeof gpu === 'string') return { reason: gpu };
+  try {
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    return adapter == null ? { reason: diagnoseNoAdapter(system) } : { adapter: summarizeAdapter(adapter) };
+  } catch (err) {
+    return { reason: `asking Dawn for a GPU adapter failed: ${errorText(err)}` };
+  }
+}
+
+/**
  * Sets up Dawn and registers TF.js's 'webgpu' backend on a device this module holds. Does not switch
  * to it (the caller's setBackend does). Idempotent while the device works.
  */

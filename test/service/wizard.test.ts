@@ -105,6 +105,20 @@ describe('datasets and models', () => {
     expect(b.find((x) => x.name === 'cpu')?.available).toBe(true);
     expect((await api.defaultConfig()).version).toBe(1);
   });
+
+  it('lists webgpu with the adapter Dawn offers, or why there is none (probed in a child process)', async () => {
+    const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+    const webgpu = (await api.backends()).find((x) => x.name === 'webgpu')!;
+    console.log(`webgpu here: ${JSON.stringify(webgpu)}`);
+    if (process.env.VK_ICD_FILENAMES === icd) {
+      expect(webgpu).toMatchObject({ available: true, adapter: { architecture: 'swiftshader', software: true } });
+      expect(webgpu.reason).toContain('Automatic never picks it');
+    } else {
+      // No GPU on the machines the tests run on: Dawn finds no adapter, and the reason says what is missing.
+      expect(webgpu.available).toBe(false);
+      expect(webgpu.reason).toMatch(/^no WebGPU adapter: |the adapter probe .* is missing \(run npm run build\)/);
+    }
+  });
 });
 
 describe('validateConfig', () => {
