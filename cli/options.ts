@@ -12,6 +12,13 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** "64" or "64,128": batch sizes, each a whole number ≥ 1. */
+export function positiveIntList(value: string): number[] {
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === '')) throw new InvalidArgumentError('expected whole numbers ≥ 1, separated by commas (e.g. 64,128).');
+  return parts.map((p) => positiveInt(p));
+}
+
 export function backendName(value: string): string {
   if (!(BACKENDS as readonly string[]).includes(value)) {
     throw new InvalidArgumentError(`expected one of ${BACKENDS.join(', ')}.`);
