@@ -159,7 +159,7 @@ function watchDevice(device: DeviceLike): void {
   };
   void device.lost.then((info) => {
     if (state.device !== device) return; // a device we replaced on purpose
-    fail(new WebGpuDeviceError(`the GPU device was lost (${info.reason || 'unknown reason'}${info.message ? `: ${info.message}` : ''}); the run can be resumed from its last checkpoint`, 'lost'));
+    fail(new WebGpuDeviceError(`the GPU device was lost (${info.reason || 'unknown reason'}${info.message ? `: ${info.message}` : ''})`, 'lost'));
   });
   device.addEventListener('uncapturederror', (e) => {
     const kind = e.error?.constructor?.name === 'GPUOutOfMemoryError' || /out of memory/i.test(e.error?.message ?? '') ? 'out-of-memory' : 'error';
