@@ -12,6 +12,7 @@ import { createModel, summarizeModel, withTaps } from '../models/index.js';
 import type { ModelFamilySpec } from '../models/index.js';
 import { atLoss, atTerm, crossEntropy } from '../losses/index.js';
 import { installKernelProfiler, type KernelTiming } from './kernelProfile.js';
+import { disposeMomentum } from '../util/disposeMomentum.js';
 
 export type { ModelFamilySpec };
 
@@ -97,7 +98,7 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
   const studentVars = student.trainableWeights.map((w) => w.read() as tf.Variable);
 
   let teacherMs = 0;
-  const step = (): number => {
+  const step = async (): Promise<number> => {
     const t0 = performance.now();
     const teacherTaps = tf.tidy(() => (teacher.apply(x, { training: false }) as tf.Tensor[]).slice(1));
     teacherMs += performance.now() - t0;
@@ -109,13 +110,13 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
       const task = crossEntropy(logits as tf.Tensor2D, labels);
       return pairs > 0 ? tf.add(task, atTerm(pairLosses, BETA)) as tf.Scalar : task;
     }, true, studentVars);
-    loss?.dataSync();
+    await loss?.data(); // the step has finished, not just been dispatched
     tf.dispose([loss as tf.Tensor, ...teacherTaps]);
     return performance.now() - t0;
   };
 
   for (let i = 0; i < warmup; i++) {
-    step();
+    await step();
     opts.onStep?.('warm', i);
   }
   teacherMs = 0;
@@ -124,7 +125,7 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
   let peak = rssMB();
   const stepMs: number[] = [];
   for (let i = 0; i < steps; i++) {
-    stepMs.push(step());
+    stepMs.push(await step());
     peak = Math.max(peak, rssMB());
     opts.onStep?.('timed', i);
   }
@@ -133,7 +134,7 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
   profiler?.uninstall();
 
   tf.dispose([x, labels]);
-  optimizer.dispose();
+  disposeMomentum(optimizer);
   s.dispose();
   t.dispose();
   const imagesPerSec = batch / (median(stepMs) / 1000);

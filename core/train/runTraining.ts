@@ -268,7 +268,7 @@ async function compareWithTeacher(teacher: Net, result: RunResult, data: Dataset
   note: (l: 'info' | 'warn', m: string) => Promise<void>): Promise<void> {
   const student = result.student?.best?.top1;
   if (student === undefined) return;
-  const teacherTop1 = result.teacher?.last?.top1 ?? evaluate(teacher.model, data.test, normalization, { numClasses }).top1;
+  const teacherTop1 = result.teacher?.last?.top1 ?? (await evaluate(teacher.model, data.test, normalization, { numClasses })).top1;
   const warning = teacherMarginWarning(teacherTop1, student);
   if (warning) await note('warn', warning);
 }
@@ -280,7 +280,7 @@ async function warnRandomLayers(net: Net, who: string, note: (l: 'info' | 'warn'
 
 async function finalStats(student: Net, modelPath: string, shape: [number, number, number]): Promise<FinalStats> {
   const s = summarizeModel(student.model, student.taps);
-  const latency = measureLatency(student.model, shape);
+  const latency = await measureLatency(student.model, shape);
   return {
     params: s.params, trainableParams: s.trainableParams, multiplyAdds: s.multiplyAdds, sizeBytes: s.sizeBytes,
     fileBytes: await weightFileBytes(modelPath), latency, latencyMs: latency.batch1MsPerImage,
