@@ -2,7 +2,7 @@
 // command's return value is the exit code.
 import { Command, Option } from 'commander';
 import type { CliIO } from './io.js';
-import { backendName, modelName, positiveInt, shape } from './options.js';
+import { backendName, modelName, positiveInt, positiveIntList, shape } from './options.js';
 import { trainCommand, resumeCommand } from './commands/train.js';
 import { evalCommand, type EvalFlags } from './commands/eval.js';
 import { runsCommand } from './commands/runs.js';
@@ -12,7 +12,7 @@ import { benchCommand } from './commands/bench.js';
 import { serveCommand, type ServeFlags } from './commands/serve.js';
 
 const RUNS_DIR_HELP = 'folder of runs (default: $ATSTUDIO_RUNS_DIR, else the per-user data folder)';
-const BACKEND_HELP = 'tensorflow-gpu, tensorflow, wasm, cpu or auto (default: $ATSTUDIO_BACKEND, else auto)';
+const BACKEND_HELP = 'tensorflow-gpu, webgpu, tensorflow, wasm, cpu or auto (default: $ATSTUDIO_BACKEND, else auto)';
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('atstudio')
@@ -74,7 +74,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 
   program.command('bench')
     .description('images/s of one AT training step on this machine (teacher forward, student forward+backward, SGD)')
-    .option('--batch <n>', 'batch size (default 64)', positiveInt)
+    .option('--batch <n[,n…]>', 'batch sizes (default 64,128)', positiveIntList)
     .option('--student <model>', 'student, e.g. wrn-16-1 (default)', modelName)
     .option('--teacher <model>', 'teacher, e.g. wrn-16-2 (default)', modelName)
     .option('--input-shape <HxWxC>', 'image shape (default 32x32x3)', shape)

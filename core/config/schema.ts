@@ -150,7 +150,7 @@ export const runConfigSchema = z.strictObject({
     })
     .prefault({}),
   training: recipeSchema,
-  backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  backend: z.enum(['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   probes: z.number().int().min(0).max(64).default(4),
 });
 

@@ -12,7 +12,7 @@ export type ModelFamilySpec =
 export type AttentionFn = { kind: 'sum' | 'sum-p' | 'max-p'; p?: number };
 export interface HintPair { student: string; teacher: string; beta?: number }
 export type DatasetFormat = 'cifar10' | 'cifar100' | 'idx' | 'folder';
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 export type Method = 'baseline' | 'at' | 'kd' | 'at+kd' | 'grad-at';
 export const METHODS: readonly Method[] = ['baseline', 'at', 'kd', 'at+kd', 'grad-at'];

@@ -64,7 +64,11 @@ export interface RunDetail {
   queuePosition?: number;
 }
 
-export interface BackendOption { name: BackendName; available: boolean; reason: string }
+export interface BackendOption {
+  name: BackendName; available: boolean; reason: string;
+  /** webgpu: the GPU adapter found (software: an emulation such as SwiftShader, which Automatic never picks). */
+  adapter?: { vendor: string; architecture: string; description: string; software: boolean };
+}
 
 export interface ComparisonRow {
   runId: string;

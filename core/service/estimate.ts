@@ -100,7 +100,7 @@ async function estimateUncached(input: unknown, ctx: EstimateContext): Promise<D
 }
 
 /** Rough sustained multiply-adds per second by backend, for the fallback only. */
-const MACS_PER_SECOND: Record<string, number> = { 'tensorflow-gpu': 2e12, tensorflow: 5e10, wasm: 5e9, cpu: 3e8 };
+const MACS_PER_SECOND: Record<string, number> = { 'tensorflow-gpu': 2e12, webgpu: 5e11, tensorflow: 5e10, wasm: 5e9, cpu: 3e8 };
 
 function teacherForwardMacs(plan: PhasePlan & { teacherMacs?: number }): number {
   return plan.teacherMacs ?? 0;

@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pairHints } from '../attention/hintPairs.js';
 import { BACKEND_ORDER, BACKEND_PACKAGES } from '../backend/select.js';
+import { describeAdapter, WEBGPU_PACKAGES } from '../backend/webgpu.js';
+import { probeWebGpu } from '../backend/webgpuProbe.js';
 import { ConfigError } from '../config/configError.js';
 import { defaultRunConfig } from '../config/runConfig.js';
 import { throttleEvents, type ThrottledSink } from '../events/throttle.js';
@@ -437,9 +439,11 @@ class Service {
     return { path: dest, bytes: html.byteLength };
   }
 
-  backends(): BackendOption[] {
+  async backends(): Promise<BackendOption[]> {
+    const webgpu = await this.webgpuOption();
     return BACKEND_ORDER.map((name): BackendOption => {
       if (name === 'cpu') return { name, available: true, reason: 'plain JavaScript: always there, very slow' };
+      if (name === 'webgpu') return webgpu;
       const pkg = BACKEND_PACKAGES[name];
       try {
         require.resolve(pkg);
@@ -449,6 +453,24 @@ class Service {
         return { name, available: false, reason: `${pkg} is not installed (an optional package; it downloads libtensorflow when installed)` };
       }
     });
+  }
+
+  /** webgpu: the adapter Dawn offers here, asked once in a child process (dawn.node never loads in this one). */
+  private async webgpuOption(): Promise<BackendOption> {
+    for (const pkg of Object.values(WEBGPU_PACKAGES)) {
+      try {
+        require.resolve(pkg);
+      } catch {
+        return { name: 'webgpu', available: false, reason: `${pkg} is not installed` };
+      }
+    }
+    const probe = await probeWebGpu();
+    if ('reason' in probe) return { name: 'webgpu', available: false, reason: probe.reason };
+    const a = probe.adapter;
+    const reason = a.software
+      ? `only ${describeAdapter(a)}: it emulates a GPU on the CPU, far slower than wasm, so Automatic never picks it`
+      : `${describeAdapter(a)} through WebGPU`;
+    return { name: 'webgpu', available: true, reason, adapter: { vendor: a.vendor, architecture: a.architecture, description: a.description, software: a.software } };
   }
 
   async close(): Promise<void> {

@@ -223,14 +223,20 @@ describe.runIf(haveData)('atstudio on Fashion-MNIST', () => {
 });
 
 describe('atstudio bench', () => {
-  it('--json: one object with images/s, teacher forward images/s, peak RSS and numTensors growth', async () => {
-    const r = await cli(['bench', '--json', '--backend', 'wasm', '--batch', '2', '--steps', '2', '--warmup', '1',
+  it('--json: one object with, per batch size, images/s, teacher forward images/s, peak RSS and numTensors growth', async () => {
+    const r = await cli(['bench', '--json', '--backend', 'wasm', '--batch', '2,3', '--steps', '2', '--warmup', '1',
       '--student', 'wrn-10-1', '--teacher', 'wrn-10-1', '--input-shape', '8x8x1']);
     expect(r.code).toBe(0);
     const lines = jsonLines(r.out);
     expect(lines).toHaveLength(1);
-    const b = lines[0];
-    expect(b).toMatchObject({ student: 'WRN-10-1', teacher: 'WRN-10-1', batch: 2, inputShape: [8, 8, 1], backend: 'wasm', numTensorsGrowth: 0 });
+    const all = lines[0] as { results: Record<string, unknown>[]; imagesPerSecByBatch: Record<string, number> };
+    expect(all).toMatchObject({ student: 'WRN-10-1', teacher: 'WRN-10-1', inputShape: [8, 8, 1], backend: 'wasm', backendChoice: 'wasm' });
+    expect(all.results.map((x) => x.batch)).toEqual([2, 3]);
+    expect(all.imagesPerSecByBatch['3']).toBe(all.results[1]!.imagesPerSec);
+    expect(all).not.toHaveProperty('adapter');
+    expect(all.results[0]).not.toHaveProperty('gpuMemory'); // wasm reports no GPU memory
+    const b = all.results[0]!;
+    expect(b).toMatchObject({ batch: 2, backend: 'wasm', numTensorsGrowth: 0 });
     expect(b.stepMs as number[]).toHaveLength(2);
     // images/s is the batch over the median step time (two steps: their mean).
     const [a, c] = b.stepMs as number[];

@@ -100,10 +100,24 @@ describe('datasets and models', () => {
 
   it('lists backends: cpu and wasm are always there', async () => {
     const b = await api.backends();
-    expect(b.map((x) => x.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+    expect(b.map((x) => x.name)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']);
     expect(b.find((x) => x.name === 'wasm')?.available).toBe(true);
     expect(b.find((x) => x.name === 'cpu')?.available).toBe(true);
     expect((await api.defaultConfig()).version).toBe(1);
+  });
+
+  it('lists webgpu with the adapter Dawn offers, or why there is none (probed in a child process)', async () => {
+    const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+    const webgpu = (await api.backends()).find((x) => x.name === 'webgpu')!;
+    console.log(`webgpu here: ${JSON.stringify(webgpu)}`);
+    if (process.env.VK_ICD_FILENAMES === icd) {
+      expect(webgpu).toMatchObject({ available: true, adapter: { architecture: 'swiftshader', software: true } });
+      expect(webgpu.reason).toContain('Automatic never picks it');
+    } else {
+      // No GPU on the machines the tests run on: Dawn finds no adapter, and the reason says what is missing.
+      expect(webgpu.available).toBe(false);
+      expect(webgpu.reason).toMatch(/^no WebGPU adapter: |the adapter probe .* is missing \(run npm run build\)/);
+    }
   });
 });
 
