@@ -24,11 +24,14 @@ export async function trainCommand(io: CliIO, configFile: string, flags: TrainFl
   const config = await readRunConfigFile(file);
   const store = new RunStore(resolveRunsDir(flags.runsDir, io.env, io.cwd));
   const resolved = resolvePaths(config, path.dirname(file));
+  // The backend first: the checks below build models (the teacher's taps), and the first model built in a
+  // process starts TF.js's default backend — wasm (priority 2, tfjs-backend-wasm dist/base.js:22) on one
+  // thread, which the process then keeps.
+  const backend = await chooseBackend(io, flags.backend, config.backend);
   // The checks the app makes before a start (dataset and teacher exist, a teacher run is done…): a config
   // that cannot run leaves no run folder behind.
   const v = await validateRunConfig(resolved, { paths: new PathPolicy(undefined, store.runsDir), store });
   if (!v.ok) throw new Error(`${file}: the run cannot start: ${v.issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`);
-  const backend = await chooseBackend(io, flags.backend, config.backend);
   const n = flags.seeds ?? 1;
   if (n > MAX_SEEDS) throw new UsageError(`--seeds ${n}: at most ${MAX_SEEDS} runs at a time`);
   if (n === 1) return train(io, await store.create(resolved), backend, flags, false);

@@ -18,6 +18,7 @@ import { createModel, summarizeModel, withTaps } from '../models/index.js';
 import type { ModelFamilySpec } from '../models/index.js';
 import { atLoss, atTerm, crossEntropy } from '../losses/index.js';
 import { installKernelProfiler, type KernelTiming } from './kernelProfile.js';
+import { disposeMomentum } from '../util/disposeMomentum.js';
 
 export type { ModelFamilySpec };
 
@@ -179,7 +180,7 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
   }
 
   tf.dispose([x, labels]);
-  optimizer.dispose();
+  disposeMomentum(optimizer);
   s.dispose();
   t.dispose();
   const imagesPerSec = batch / (median(stepMs) / 1000);

@@ -138,7 +138,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     // --- the exported student -----------------------------------------------------------------------
     const modelPath = await run.saveModel('student', student.model);
     await writeModelMeta(path.dirname(modelPath), { normalization, taps: student.taps, spec: config.student.model, classes: data.info.classes });
-    const final = await finalStats(student, modelPath, shape);
+    const final = await finalStats(student, modelPath, shape, opts.latency !== false);
     const env = (await run.readEnvironment()) ?? {};
     await run.writeEnvironment({ ...env, student: { ...final, latency: final.latency } });
     result.final = final;
@@ -147,7 +147,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     result.resumable = true;
     result.seconds = (performance.now() - startedAt) / 1000;
     await run.writeStatus({ status: 'done', phase: 'student' });
-    await run.log(`done: student test top-1 ${pct(outcome.status === 'done' ? outcome.last?.top1 : undefined)}, ${final.params} parameters, ${final.latencyMs.toFixed(3)} ms/image at batch 1`);
+    await run.log(`done: student test top-1 ${pct(outcome.status === 'done' ? outcome.last?.top1 : undefined)}, ${final.params} parameters${final.latencyMs !== undefined ? `, ${final.latencyMs.toFixed(3)} ms/image at batch 1` : ''}`);
     emit({
       type: 'done', runId: run.id,
       result: { phase: 'student', ...result.student, ...(result.teacher ? { teacher: result.teacher } : {}), seconds: result.seconds, modelPath,
@@ -272,7 +272,7 @@ async function compareWithTeacher(teacher: Net, result: RunResult, data: Dataset
   note: (l: 'info' | 'warn', m: string) => Promise<void>): Promise<void> {
   const student = result.student?.best?.top1;
   if (student === undefined) return;
-  const teacherTop1 = result.teacher?.last?.top1 ?? evaluate(teacher.model, data.test, normalization, { numClasses }).top1;
+  const teacherTop1 = result.teacher?.last?.top1 ?? (await evaluate(teacher.model, data.test, normalization, { numClasses })).top1;
   const warning = teacherMarginWarning(teacherTop1, student);
   if (warning) await note('warn', warning);
 }
@@ -282,12 +282,12 @@ async function warnRandomLayers(net: Net, who: string, note: (l: 'info' | 'warn'
   if (layers.length) await note('warn', `the ${who} has dropout (${layers.join(', ')}): its runs do not repeat exactly`);
 }
 
-async function finalStats(student: Net, modelPath: string, shape: [number, number, number]): Promise<FinalStats> {
+async function finalStats(student: Net, modelPath: string, shape: [number, number, number], withLatency: boolean): Promise<FinalStats> {
   const s = summarizeModel(student.model, student.taps);
-  const latency = measureLatency(student.model, shape);
+  const latency = withLatency ? await measureLatency(student.model, shape) : undefined;
   return {
     params: s.params, trainableParams: s.trainableParams, multiplyAdds: s.multiplyAdds, sizeBytes: s.sizeBytes,
-    fileBytes: await weightFileBytes(modelPath), latency, latencyMs: latency.batch1MsPerImage,
+    fileBytes: await weightFileBytes(modelPath), ...(latency ? { latency, latencyMs: latency.batch1MsPerImage } : {}),
   };
 }
 

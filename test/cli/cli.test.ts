@@ -2,14 +2,12 @@
 // real Fashion-MNIST, wasm backend), plus a few spawns of the built dist/cli/main.js for exit codes and
 // a real Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, jsonLines } from './harness.js';
+import { builtBin, cli, jsonLines } from './harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FMNIST = '/usr/share/datasets/fashion-mnist';
 const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 if (!haveData) console.log(`cli tests that train skip: ${FMNIST} is missing (apt-get install dataset-fashion-mnist)`);
@@ -249,17 +247,9 @@ describe('atstudio bench', () => {
 });
 
 describe('the built bin (spawned)', () => {
-  const bin = path.join(root, 'dist/cli/main.js');
+  let bin = '';
   beforeAll(() => {
-    const sources = readdirSync(path.join(root, 'cli'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
-    const stale = !existsSync(bin) || sources.some((f) => statSync(path.join(root, 'cli', f)).mtimeMs > statSync(bin).mtimeMs);
-    if (stale) {
-      const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
-      // tsc emits even when some file has type errors; only errors in the CLI itself stop this test.
-      const cliErrors = `${r.stdout}${r.stderr}`.split('\n').filter((l) => /^(cli|test\/cli)\//.test(l));
-      if (cliErrors.length > 0 || !existsSync(bin)) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
-      if (r.status !== 0) console.log(`note: tsc reported type errors outside cli/ (built anyway):\n${r.stdout}`);
-    }
+    bin = builtBin();
   });
 
   it('starts with a shebang; --help exits 0, a usage error exits 2, a bad config exits 1', () => {
