@@ -36,4 +36,10 @@ describe('teacher.limit and data.testLimit', () => {
   it('says so in the log', async () => {
     expect(await run.readLog()).toContain('the teacher trains on 48 training images, the student on 16');
   });
+
+  it('warns in the log, once, that an equal-size teacher has little to teach (the Review step\'s words)', async () => {
+    const lines = (await run.readLog()).split('\n').filter((l) => l.includes('warning: the teacher (WRN-10-1,') && l.includes('is not larger than the student (WRN-10-1,'));
+    expect(lines).toHaveLength(1);
+    expect(ev.of('log').filter((e) => e.level === 'warn' && /is not larger than the student/.test(e.message))).toHaveLength(1);
+  });
 });
