@@ -220,6 +220,8 @@ describe('wizard', () => {
     const duration = screen.getByTestId('duration-estimate');
     await waitFor(() => expect(text(duration)).toMatch('measured'), { timeout: 3000 });
     expect(text(screen.getByTestId('review-summary'))).toMatch('quick try');
+    // Training and test images apart: 500 of 60,000 training images, 200 of 10,000 test images.
+    expect(text(screen.getByTestId('review-summary'))).toMatch(/500 training and\s+200 test images/);
     await fireEvent.click(screen.getByTestId('wizard-start'));
     await waitFor(() => expect(fakeApi.startRun).toHaveBeenCalledTimes(1));
     const sent = fakeApi.startRun.mock.calls[0]![0] as any;
