@@ -2,7 +2,7 @@
 export { selectBackend, describeBackendChoice } from '../core/backend/index.js';
 export type { BackendChoice, BackendName } from '../core/backend/index.js';
 export { inspectDataset } from '../core/data/index.js';
-export { readRunConfigFile, teacherRecipe, describeModel, describeTeacher, isWrnDepth } from '../core/config/index.js';
+export { applyOverrides, readRunConfigFile, teacherRecipe, describeModel, describeTeacher, isWrnDepth } from '../core/config/index.js';
 export type { ModelFamilySpec } from '../core/config/index.js';
 export { RunStore, replicateGroups, replicateKey } from '../core/runs/index.js';
 export type { RunHandle } from '../core/runs/index.js';

@@ -35,8 +35,9 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   program.command('train')
     .description('train a run from a config file (teacher first when the config says so, then the student)')
     .argument('<config>', 'run config (JSON), see examples/')
-    .option('--epochs <n>', 'override the number of epochs (teacher and student)', positiveInt)
+    .option('--epochs <n>', 'override the number of epochs (teacher and student); written into the run\'s config.json', positiveInt)
     .option('--limit <n>', 'use only the first N training and N test examples (a quick trial of a config)', positiveInt)
+    .option('--test-limit <n>', 'use only the first N test examples (with --limit: instead of N)', positiveInt)
     .option('--seeds <n>', 'train N runs, with the config\'s seed, seed + 1, …, then print their mean ± spread', positiveInt)
     .addOption(backend()).addOption(json()).addOption(runsDir())
     .action(act((config: string, o: Record<string, never>) => trainCommand(io, config, o)));

@@ -8,12 +8,12 @@ import type { CliIO } from '../io.js';
 import { resolveRunId } from '../lookup.js';
 import { ProgressView, progressMode } from '../progress.js';
 import { resolveRunsDir } from '../runsDir.js';
-import { createTrainControl, PathPolicy, readRunConfigFile, runTraining, RunStore, teacherRecipe, validateRunConfig, type RunHandle } from '../engine.js';
+import { applyOverrides, createTrainControl, PathPolicy, readRunConfigFile, runTraining, RunStore, teacherRecipe, validateRunConfig, type RunHandle } from '../engine.js';
 import { summaryLines } from './summary.js';
 import { runMetrics } from './metrics.js';
 import { seedSpreadLines } from './compare.js';
 
-export interface TrainFlags { epochs?: number; limit?: number; backend?: string; json?: boolean; runsDir?: string; seeds?: number }
+export interface TrainFlags { epochs?: number; limit?: number; testLimit?: number; backend?: string; json?: boolean; runsDir?: string; seeds?: number }
 
 /** At most this many runs from one `--seeds`: each is a whole training run. */
 const MAX_SEEDS = 10;
@@ -23,7 +23,12 @@ export async function trainCommand(io: CliIO, configFile: string, flags: TrainFl
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
   const config = await readRunConfigFile(file);
   const store = new RunStore(resolveRunsDir(flags.runsDir, io.env, io.cwd));
-  const resolved = resolvePaths(config, path.dirname(file));
+  // --epochs/--limit/--test-limit go into the run's config.json, so that file alone says what ran.
+  const resolved = applyOverrides(resolvePaths(config, path.dirname(file)), {
+    ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}),
+    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+    ...(flags.testLimit !== undefined ? { testLimit: flags.testLimit } : {}),
+  });
   // The checks the app makes before a start (dataset and teacher exist, a teacher run is done…): a config
   // that cannot run leaves no run folder behind.
   const v = await validateRunConfig(resolved, { paths: new PathPolicy(undefined, store.runsDir), store });
@@ -60,8 +65,8 @@ export async function resumeCommand(io: CliIO, ref: string, flags: TrainFlags): 
 async function train(io: CliIO, run: RunHandle, backend: Awaited<ReturnType<typeof chooseBackend>>,
   flags: TrainFlags, resume: boolean): Promise<number> {
   const view = new ProgressView(io, progressMode(io, !!flags.json), {
-    teacher: flags.epochs ?? teacherRecipe(run.config).epochs,
-    student: flags.epochs ?? run.config.training.epochs,
+    teacher: teacherRecipe(run.config).epochs,
+    student: run.config.training.epochs,
   });
   view.line(`${resume ? 'resuming' : 'run'} ${run.id} → ${run.dir}`);
   const control = createTrainControl();
@@ -80,8 +85,6 @@ async function train(io: CliIO, run: RunHandle, backend: Awaited<ReturnType<type
   try {
     await runTraining(run, {
       onEvent: view.onEvent, control, backend, resume,
-      ...(flags.epochs !== undefined ? { epochsOverride: flags.epochs } : {}),
-      ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
     });
     view.stopBar();
     const status = (await run.readStatus()).status;

@@ -78,6 +78,8 @@ export class RunFolder implements RunHandle {
   private readonly metrics: JsonLinesAppender;
   /** Test hook for simulated crashes inside saveCheckpoint. */
   checkpointHooks: CheckpointHooks = {};
+  /** How config.json was migrated from an older config version when it was read (empty when it was current). */
+  configNotes: string[] = [];
 
   constructor(
     readonly id: string,

@@ -84,8 +84,11 @@ export class RunStore {
     } catch {
       throw new RunNotFoundError(`no run ${JSON.stringify(id)} in ${this.runsDir}`);
     }
-    const config = await readRunConfigFile(configFile); // ConfigError names config.json
-    return new RunFolder(id, dir, config, this.now);
+    let notes: string[] = [];
+    const config = await readRunConfigFile(configFile, { onMigrate: (_from, n) => { notes = n; } }); // ConfigError names config.json
+    const run = new RunFolder(id, dir, config, this.now);
+    run.configNotes = notes;
+    return run;
   }
 
   async exists(id: string): Promise<boolean> {

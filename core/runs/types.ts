@@ -100,6 +100,8 @@ export interface RunHandle {
   readonly id: string;
   readonly dir: string;
   readonly config: RunConfig;
+  /** How config.json was migrated from an older config version when it was read (logged when training starts). */
+  readonly configNotes?: readonly string[];
   readStatus(): Promise<RunStatusFile>;
   /** Merge into status.json (updatedAt, startedAt, endedAt, activeSeconds are kept by the handle). */
   writeStatus(s: Partial<RunStatusFile>): Promise<RunStatusFile>;

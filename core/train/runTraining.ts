@@ -23,7 +23,8 @@ import type { FinalStats, PhaseSummary, RunResult, TrainOptions } from './types.
 
 class Cancelled extends Error {}
 
-interface RunExtra { normalization?: Normalization; limit?: number; epochs?: number }
+/** Saved with every checkpoint: what a resume must reuse. `limit` without `testLimit` (older runs) cut both splits. */
+interface RunExtra { normalization?: Normalization; limit?: number; testLimit?: number; epochs?: number }
 
 export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Promise<RunResult> {
   const startedAt = performance.now();
@@ -61,7 +62,12 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
       throw new Error(`run ${run.id} has already trained (it has a checkpoint); resume it instead of training it again`);
     }
     const ckExtra = (ck?.extra ?? {}) as RunExtra;
-    const limit = opts.limit ?? ckExtra.limit ?? config.data.limit;
+    // An override (TrainOptions, or the one a checkpoint recorded) wins over the config; a bare `limit` override
+    // means both splits (a quick trial), as it always did.
+    const limitOverride = opts.limit ?? ckExtra.limit;
+    const testLimitOverride = opts.testLimit ?? opts.limit ?? ckExtra.testLimit ?? ckExtra.limit;
+    const limit = limitOverride ?? config.data.limit;
+    const testLimit = testLimitOverride ?? config.data.testLimit;
     const epochsOverride = opts.epochsOverride ?? ckExtra.epochs;
     if (ck) phaseNow = ck.phase;
     await run.writeStatus({ status: 'running', phase: phaseNow, ...(ck ? { epoch: ck.epoch, step: ck.step } : {}) });
@@ -70,6 +76,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
       ...(ck ? { resumedFrom: { phase: ck.phase, epoch: ck.epoch, step: ck.step } } : {}),
     });
     await run.log(ck ? `resuming ${ck.phase} phase after epoch ${ck.epoch}, step ${ck.step} on ${backend.name}` : `training on ${backend.name} (${backend.reason})`);
+    for (const n of run.configNotes ?? []) await note('info', `config.json: ${n}`);
 
     // --- a loaded teacher first: its input size decides the dataset's ---------------------------------
     const teacherFile = await teacherModelPath(run, config);
@@ -79,17 +86,28 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     for (const n of loaded?.notes ?? []) await note('info', `teacher: ${n}`);
 
     const inputShape = config.data.inputShape ?? (loaded ? inputShapeOf(loaded.net.model) : undefined);
-    const data = await loadDataset(config.data.path, {
-      format: config.data.format, ...(inputShape ? { inputShape } : {}), ...(limit ? { limit } : {}),
-      validationSplit: config.data.validationSplit, seed: config.seed,
+    const loadWith = (trainImages: number | undefined) => loadDataset(config.data.path, {
+      format: config.data.format, ...(inputShape ? { inputShape } : {}), ...(trainImages ? { limit: trainImages } : {}),
+      testLimit: testLimit ?? 'all', validationSplit: config.data.validationSplit, seed: config.seed,
     });
+    const data = await loadWith(limit);
     for (const n of data.info.notes ?? []) await note('info', `data: ${n}`);
+    // A teacher trained here may see more (or fewer) training images than the student: its own copy then.
+    const teacherLimit = t?.source === 'train' ? (limitOverride ?? t.limit ?? limit) : limit;
+    const teacherData = t?.source === 'train' && ck?.phase !== 'student' && teacherLimit !== limit ? await loadWith(teacherLimit) : data;
+    if (teacherData !== data) {
+      await note('info', `data: the teacher trains on ${teacherData.train.count} training images, the student on ${data.train.count}`);
+    }
     const shape = data.train.shape;
     const numClasses = data.info.classes.length;
     if (config.probes > data.test.count) throw new Error(`probes (${config.probes}) exceeds the ${data.test.count} test images`);
     // The student must see inputs the way the teacher was trained to see them.
-    const normalization = ckExtra.normalization ?? loaded?.meta?.normalization ?? computeNormalization(data.train);
-    const extra: RunExtra = { normalization, ...(limit ? { limit } : {}), ...(epochsOverride ? { epochs: epochsOverride } : {}) };
+    // With a teacher trained here, its training images set the normalization both phases use.
+    const normalization = ckExtra.normalization ?? loaded?.meta?.normalization ?? computeNormalization(teacherData.train);
+    const extra: RunExtra = {
+      normalization, ...(limitOverride ? { limit: limitOverride } : {}), ...(testLimitOverride ? { testLimit: testLimitOverride } : {}),
+      ...(epochsOverride ? { epochs: epochsOverride } : {}),
+    };
 
     probes = await setUpProbes(run, data, normalization, config.probes, !ck);
 
@@ -108,7 +126,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
         const net = buildNet(t.model, shape, numClasses, 'teacher_', deriveSeed(config.seed, 'teacher-init'));
         owned.push(net);
         await warnRandomLayers(net, 'teacher', note);
-        const outcome = await trainPhase({ ...common, phase: 'teacher', recipe: recipeOf(teacherRecipe(config)), method: 'baseline',
+        const outcome = await trainPhase({ ...common, data: teacherData, phase: 'teacher', recipe: recipeOf(teacherRecipe(config)), method: 'baseline',
           net, pairs: selfPairs(net.taps), resume: ck?.phase === 'teacher' ? ck : null, seed: deriveSeed(config.seed, 'teacher-data') });
         ck = ck?.phase === 'teacher' ? null : ck;
         result.teacher = summary(outcome);

@@ -12,6 +12,8 @@ export interface TrainOptions {
   epochsOverride?: number;
   /** Use the first N training and N test images (a quick trial); a resumed run keeps the original's. */
   limit?: number;
+  /** Use the first N test images (overrides the test part of `limit`); a resumed run keeps the original's. */
+  testLimit?: number;
   /** Continue from the run's latest checkpoint. */
   resume?: boolean;
   /** The backend already chosen (core/backend selectBackend); chosen here from the config when absent. */

@@ -21,7 +21,7 @@ const env = { ATSTUDIO_BACKEND: 'wasm' };
 /** A tiny AT run: WRN-10-1 teacher trained first for one epoch, then a WRN-10-1 student, 28×28×1. */
 function tinyConfig(name: string, extra: Record<string, unknown> = {}) {
   return {
-    version: 1, name, seed: 7,
+    version: 2, name, seed: 7,
     data: { path: FMNIST, format: 'idx' },
     teacher: { source: 'train', model: { family: 'wrn', depth: 10, widen: 1 } },
     student: { model: { family: 'wrn', depth: 10, widen: 1 } },
@@ -127,8 +127,9 @@ describe.runIf(haveData)('atstudio on Fashion-MNIST', () => {
   it('train --limit --json: only JSON events on stdout, started → epochs → done, exit 0', async () => {
     // A relative data.path is relative to the config file, not to the working folder.
     symlinkSync(FMNIST, path.join(tmp, 'fmnist'));
-    const file = writeConfig('tiny.json', tinyConfig('tiny-json', { data: { path: 'fmnist', format: 'idx' } }));
-    const r = await cli(['train', file, '--limit', '48', '--json', '--runs-dir', runsDir], { env });
+    // The file says 3 epochs; --epochs 1 and --limit 48 override it and land in the run's config.json.
+    const file = writeConfig('tiny.json', tinyConfig('tiny-json', { data: { path: 'fmnist', format: 'idx' }, training: { epochs: 3, batchSize: 16, lr: 0.05 } }));
+    const r = await cli(['train', file, '--limit', '48', '--epochs', '1', '--json', '--runs-dir', runsDir], { env });
     expect(r.err).not.toContain('failed');
     expect(r.code).toBe(0);
     const events = jsonLines(r.out);
@@ -143,7 +144,12 @@ describe.runIf(haveData)('atstudio on Fashion-MNIST', () => {
     expect(dirs).toHaveLength(1);
     jsonRunId = dirs[0];
     expect(statusOf(jsonRunId)).toBe('done');
-    expect(JSON.parse(readFileSync(path.join(runsDir, jsonRunId, 'config.json'), 'utf8')).data.path).toBe(path.join(tmp, 'fmnist'));
+    const saved = JSON.parse(readFileSync(path.join(runsDir, jsonRunId, 'config.json'), 'utf8'));
+    expect(saved.data.path).toBe(path.join(tmp, 'fmnist'));
+    // The file alone says what ran: the overrides, not the config file's 3 epochs and whole dataset.
+    expect(saved).toMatchObject({ version: 2, data: { limit: 48, testLimit: 48 }, training: { epochs: 1 } });
+    const started = events.find((e) => e.type === 'started') as { config: { training: { epochs: number } } };
+    expect(started.config.training.epochs).toBe(1);
   });
 
   it('Ctrl-C during train cancels between steps (exit 130, status cancelled); resume finishes it', async () => {

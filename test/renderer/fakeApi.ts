@@ -33,7 +33,7 @@ export function toUiError(err: unknown): { code: string; message: string } {
 /** core/config/runConfig.ts defaultRunConfig(), as the engine returns it. */
 export function defaultConfig(): RunConfig {
   return {
-    version: 1,
+    version: 2,
     name: 'at WRN-16-1 ← WRN-16-2',
     seed: 42,
     data: { path: '', format: 'auto', validationSplit: 0, augment: true },

@@ -419,7 +419,7 @@ describe('wizard', () => {
     await fireEvent.click(screen.getByTestId('save-config'));
     expect(click).toHaveBeenCalledTimes(1);
     const saved = JSON.parse(await blobs[0]!.text());
-    expect(saved).toMatchObject({ version: 1, method: 'at', data: { path: FASHION }, training: { epochs: 200 } });
+    expect(saved).toMatchObject({ version: 2, method: 'at', data: { path: FASHION }, training: { epochs: 200 } });
     expect(saved).not.toHaveProperty('name'); // the engine names it from the models
     click.mockRestore();
 
