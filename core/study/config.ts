@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, describeValue, fromZodIssues, type ConfigIssue } from '../config/configError.js';
 import { parseRunConfig } from '../config/runConfig.js';
-import { METHODS, TEACHER_METHODS, type Method, type RunConfig } from '../config/types.js';
+import { CONFIG_VERSION, METHODS, TEACHER_METHODS, type Method, type RunConfig } from '../config/types.js';
 
 export const MAX_SEEDS = 20;
 export const MAX_BETAS = 10;
@@ -59,6 +59,11 @@ export function parseStudyConfig(json: unknown, source?: string): StudyConfig {
     else rest[k] = v;
   }
   const issues: ConfigIssue[] = [];
+  // Studies are new in this version: a β list from an older version's convention would be misread.
+  if (rest.version !== undefined && rest.version !== CONFIG_VERSION) {
+    issues.push({ path: 'version', message: `a study config is version ${CONFIG_VERSION} (expected ${CONFIG_VERSION} or nothing, got ${describeValue(rest.version)})` });
+    delete rest.version;
+  }
   if (rest.method !== undefined) {
     issues.push({ path: 'method', message: `a study trains every method in "methods" (expected no "method", got ${describeValue(rest.method)})` });
     delete rest.method;

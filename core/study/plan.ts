@@ -49,7 +49,11 @@ export function teacherRunConfig(s: StudyConfig): RunConfig {
   const t = s.base.teacher;
   if (t?.source !== 'train') throw new Error('the study loads its teacher: there is no teacher run');
   const { teacher: _t, ...rest } = s.base;
-  return { ...rest, name: `${s.name} · teacher`, method: 'baseline', student: { model: t.model }, training: teacherRecipe(s.base) };
+  // teacher.limit: the teacher's own number of training images (default: the student's data.limit).
+  const limit = t.limit ?? s.base.data.limit;
+  const { limit: _l, ...data } = s.base.data;
+  return { ...rest, name: `${s.name} · teacher`, method: 'baseline', student: { model: t.model }, training: teacherRecipe(s.base),
+    data: { ...data, ...(limit !== undefined ? { limit } : {}) } };
 }
 
 /** The config of one planned run; `teacherRun` is the id of the study's teacher run when it trains one. */

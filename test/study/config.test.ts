@@ -47,6 +47,7 @@ describe('study config', () => {
     [{ methods: ['at'], seeds: 2, betas: [-1] }, 'betas.0', /too small/],
     [{ methods: ['at'], seeds: 2, method: 'at' }, 'method', /every method in "methods"/],
     [{ methods: ['at'], seeds: 2, sedes: 3 }, 'sedes', /unknown key/],
+    [{ methods: ['at'], seeds: 2, version: 1 }, 'version', /a study config is version 2/],
   ])('refuses %j naming the field', (extra, field, message) => {
     const issues = issuesOf({ ...base, ...extra });
     const issue = issues.find((i) => i.path === field);
@@ -95,6 +96,17 @@ describe('study plan', () => {
     const b = parseRunConfig(plannedRunConfig(s, { method: 'baseline', seed: 2 }, 'teacher-run-1'));
     expect(b.teacher).toBeUndefined();
     expect(b.method).toBe('baseline');
+  });
+
+  it('the teacher run trains on teacher.limit images; the study runs on data.limit, both on the whole test split', () => {
+    const lim = parseStudyConfig({ ...base, data: { path: '/data/fashion', limit: 1000 },
+      teacher: { ...base.teacher, limit: 10000 }, methods: ['baseline', 'at'], seeds: 2 });
+    const t = parseRunConfig(teacherRunConfig(lim));
+    expect(t.data.limit).toBe(10000);
+    expect(t.data.testLimit).toBeUndefined();
+    const at = parseRunConfig(plannedRunConfig(lim, { method: 'at', seed: 1 }, 'teacher-run-1'));
+    expect(at.data.limit).toBe(1000);
+    expect(at.data.testLimit).toBeUndefined();
   });
 
   it('a study of the baseline alone trains no teacher', () => {

@@ -23,7 +23,7 @@ const env = { ATSTUDIO_BACKEND: 'wasm' };
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const study = (extra: Record<string, unknown> = {}) => ({
-  version: 1, name: 'tiny study', seed: 1,
+  version: 2, name: 'tiny study', seed: 1,
   data: { path: FMNIST, format: 'idx', limit: 48, augment: false },
   teacher: { source: 'train', model: { family: 'wrn', depth: 10, widen: 1 } },
   student: { model: { family: 'wrn', depth: 10, widen: 1 } },
