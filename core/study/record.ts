@@ -116,10 +116,13 @@ export class StudyStore {
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   }
 
-  /** A record marked running whose process is gone on this machine was interrupted. */
-  static interrupted(r: StudyRecord): boolean {
+  /**
+   * A record marked running whose process is gone on this machine was interrupted; so is one marked by
+   * this very process when nothing here drives it (a closed service left it).
+   */
+  static interrupted(r: StudyRecord, activeHere: ReadonlySet<string> = new Set()): boolean {
     if (r.status !== 'running' || r.pid === undefined || (r.host !== undefined && r.host !== os.hostname())) return false;
-    if (r.pid === process.pid) return false;
+    if (r.pid === process.pid) return !activeHere.has(r.id);
     try {
       process.kill(r.pid, 0);
       return false;

@@ -27,6 +27,14 @@ export type StudyEvent =
   | { type: 'study-skip'; studyId: string; index: number; total: number; runId: string; label: string }
   | { type: 'study-end'; studyId: string; status: StudyRecord['status']; error?: string };
 
+/** Thrown by a driver's execute when its host shuts down mid-study: nothing is marked, the record stays 'running'. */
+export class StudyPaused extends Error {
+  override name = 'StudyPaused';
+}
+
+/** Studies driven in this process right now (a service starting up must not take them for interrupted ones). */
+export const studiesActiveInProcess = new Set<string>();
+
 export interface StudyDriver {
   /** Train or continue one run; resolves with how it ended. */
   execute(run: RunHandle, step: StudyStep): Promise<RunOutcome>;
@@ -36,6 +44,16 @@ export interface StudyDriver {
 }
 
 export async function runStudy(runs: RunStore, studies: StudyStore, id: string, driver: StudyDriver): Promise<StudyRecord> {
+  if (studiesActiveInProcess.has(id)) throw new Error(`study ${id} is already running in this process`);
+  studiesActiveInProcess.add(id);
+  try {
+    return await drive(runs, studies, id, driver);
+  } finally {
+    studiesActiveInProcess.delete(id);
+  }
+}
+
+async function drive(runs: RunStore, studies: StudyStore, id: string, driver: StudyDriver): Promise<StudyRecord> {
   let record = await studies.open(id);
   const emit = (e: StudyEvent) => {
     try {
@@ -101,6 +119,8 @@ export async function runStudy(runs: RunStore, studies: StudyStore, id: string, 
       if (outcome === 'failed') failed.push(`${label} (${run.id})`); // the others still answer the question
     }
   } catch (err) {
+    // The host is going away (the app closes): the study stays 'running' so the next start continues it.
+    if (err instanceof StudyPaused) return record;
     return await finish('failed', (err as Error).message);
   }
   return failed.length

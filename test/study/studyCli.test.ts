@@ -24,7 +24,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const study = (extra: Record<string, unknown> = {}) => ({
   version: 2, name: 'tiny study', seed: 1,
-  data: { path: FMNIST, format: 'idx', limit: 48, augment: false },
+  data: { path: FMNIST, format: 'idx', limit: 48, testLimit: 64, augment: false },
   teacher: { source: 'train', model: { family: 'wrn', depth: 10, widen: 1 } },
   student: { model: { family: 'wrn', depth: 10, widen: 1 } },
   training: { epochs: 1, batchSize: 16, lr: 0.05, schedule: { kind: 'cosine' } },
