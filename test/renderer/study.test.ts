@@ -1,7 +1,7 @@
 // The study view: progress over the whole study, the table and the plain sentences, Stop and Resume.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import { fakeApi, resetFakeApi, STUDY_VIEW } from './fakeApi.js';
+import { DONE_RUN, fakeApi, resetFakeApi, STUDY_VIEW } from './fakeApi.js';
 
 vi.mock('../../renderer/src/lib/api.js', async () => {
   const m = await import('./fakeApi.js');
@@ -47,6 +47,21 @@ describe('study view', () => {
     render(StudyScreen, { props: { studyId: 'study-1' } });
     await fireEvent.click(await screen.findByTestId('study-resume'));
     await waitFor(() => expect(fakeApi.resumeStudy).toHaveBeenCalledWith('study-1'));
+  });
+
+  it('exports the study report into the teacher run\'s exports/ folder in a browser and links it', async () => {
+    const base = fakeApi.getRun.getMockImplementation()!;
+    fakeApi.getRun = vi.fn(async (id: string) => (id === 'teacher-run'
+      ? { ...(await base(DONE_RUN.id)), summary: { ...DONE_RUN, id, dir: '/tmp/runs/teacher-run' } } : base(id)));
+    render(StudyScreen, { props: { studyId: 'study-1' } });
+    await fireEvent.click(await screen.findByTestId('study-export'));
+    await waitFor(() => expect(fakeApi.exportStudyReport).toHaveBeenCalledTimes(1));
+    const [id, dest] = fakeApi.exportStudyReport.mock.calls[0]! as [string, string];
+    expect(id).toBe('study-1');
+    expect(dest).toBe('/tmp/runs/teacher-run/exports/study-study-1.html');
+    expect(fakeApi.getRun).toHaveBeenCalledWith('teacher-run');
+    const link = await screen.findByTestId('study-report-link');
+    expect(link.getAttribute('href')).toBe('/runs/teacher-run/files/exports/study-study-1.html');
   });
 
   it('lists the studies with their progress', async () => {
