@@ -45,6 +45,6 @@ describe('examples/', () => {
     expect(studyArms(s)).toEqual([{ method: 'baseline' }, { method: 'at', beta: 100 }, { method: 'at', beta: 1000 }]);
     expect(plannedRuns(s)).toHaveLength(9);
     expect(s.base.data).toMatchObject({ limit: 1000, testLimit: 2000 });
-    expect(teacherRunConfig(s).data.limit).toBe(5000);
+    expect(teacherRunConfig(s).data.limit).toBe(2000);
   });
 });
