@@ -10,6 +10,7 @@ import { compareCommand } from './commands/compare.js';
 import { inspectCommand } from './commands/inspect.js';
 import { benchCommand } from './commands/bench.js';
 import { serveCommand, type ServeFlags } from './commands/serve.js';
+import { studyCommand, type StudyFlags } from './commands/study.js';
 
 const RUNS_DIR_HELP = 'folder of runs (default: $ATSTUDIO_RUNS_DIR, else the per-user data folder)';
 const BACKEND_HELP = 'tensorflow-gpu, webgpu, tensorflow, wasm, cpu or auto (default: $ATSTUDIO_BACKEND, else auto)';
@@ -46,6 +47,14 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .argument('<run>', 'run id (or a unique prefix of it, or its name)')
     .addOption(backend()).addOption(json()).addOption(runsDir())
     .action(act((run: string, o: Record<string, never>) => resumeCommand(io, run, o)));
+
+  program.command('study')
+    .description('does attention transfer help here? the teacher once, then every method × seed (× β) on the same student, one run after another, then mean ± spread per method and the difference from the baseline with its 95 % interval.  `study <config>` starts one; `study resume <id>` continues a stopped one; `study show <id>`, `study list`, `study report <id> [--out file.html]` read them back')
+    .argument('<config|resume|show|list|report>', 'a study config (JSON, see examples/), or what to do with an existing study')
+    .argument('[study]', 'study id (or a unique prefix, or its name) for resume, show and report')
+    .option('--out <file>', 'report: where to write the HTML (default study-<id>.html)')
+    .addOption(backend()).addOption(json()).addOption(runsDir())
+    .action(act((what: string, id: string | undefined, o: StudyFlags) => studyCommand(io, what, id, o)));
 
   program.command('eval')
     .description("top-1, top-5 and loss of a run's student (or a model.json) on a dataset's test split")
@@ -97,6 +106,8 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 Examples:
   atstudio inspect /usr/share/datasets/fashion-mnist
   atstudio train examples/fashion-mnist-quick.json --limit 500 --epochs 1
+  atstudio study examples/fashion-mnist-study.json
+  atstudio study resume <study>
   atstudio runs
   atstudio compare <run> <run>
   atstudio eval <run> --data /usr/share/datasets/fashion-mnist

@@ -108,7 +108,7 @@ async function train(io: CliIO, run: RunHandle, backend: Awaited<ReturnType<type
 }
 
 /** Relative dataset and teacher paths in a config file mean "relative to that file", not to the shell. */
-function resolvePaths<T extends { data: { path: string }; teacher?: unknown }>(config: T, dir: string): T {
+export function resolvePaths<T extends { data: { path: string }; teacher?: unknown }>(config: T, dir: string): T {
   const out = { ...config, data: { ...config.data, path: path.resolve(dir, config.data.path) } };
   const t = config.teacher as { source?: string; path?: string } | undefined;
   if (t?.source === 'file' && t.path) out.teacher = { ...t, path: path.resolve(dir, t.path) };

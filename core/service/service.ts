@@ -33,6 +33,7 @@ import { listDirectory } from './directory.js';
 import { estimateDuration } from './estimate.js';
 import { clearPreviewCache, previewAttention } from './preview.js';
 import { datasetView, modelEstimate, teacherFileView, validateRunConfig } from './wizard.js';
+import { ServiceStudies } from './studies.js';
 
 export interface ServiceOptions {
   runsDir: string;
@@ -83,13 +84,23 @@ class Service {
   private idleWaiters: (() => void)[] = [];
   private readonly ready: Promise<void>;
   private readonly offNotice: () => void;
+  /** Who waits for a run to stop (a study's driver). */
+  private readonly runWaiters = new Map<string, (() => void)[]>();
+  readonly studies: ServiceStudies;
 
   constructor(private readonly opts: ServiceOptions) {
     this.store = new RunStore(opts.runsDir);
     this.engine = opts.engine ?? inProcessEngine();
     this.paths = new PathPolicy(opts.roots, this.store.runsDir);
     this.offNotice = this.engine.onNotice((n) => void this.onNotice(n).catch((err) => console.error('service: engine notice failed', err)));
-    this.ready = this.recover().then(() => this.pump());
+    const self = this;
+    this.studies = new ServiceStudies({
+      store: this.store, paths: this.paths,
+      get closing() { return self.closing; },
+      runToEnd: (run) => this.runToEnd(run),
+      cancelRun: (id) => this.cancelRun(id),
+    });
+    this.ready = this.recover().then(() => this.pump()).then(() => this.studies.recover());
     this.ready.catch((err) => console.error('service: start-up recovery failed', err));
   }
 
@@ -187,7 +198,31 @@ class Service {
     this.throttles.get(a.runId)?.flush();
     this.active = null;
     a.finish();
+    this.wakeWaiters(a.runId);
     void this.pump();
+  }
+
+  private wakeWaiters(runId: string): void {
+    const waiters = this.runWaiters.get(runId) ?? [];
+    this.runWaiters.delete(runId);
+    for (const w of waiters) w();
+  }
+
+  /** Queue a run (again, from its checkpoint when it has one) and resolve once it has stopped. */
+  async runToEnd(run: RunHandle): Promise<void> {
+    if (this.closing) return;
+    const stopped = new Promise<void>((resolve) => this.runWaiters.set(run.id, [...(this.runWaiters.get(run.id) ?? []), resolve]));
+    // Already training or waiting its turn (start-up recovery queued it): just wait for it.
+    if (!this.isActive(run.id) && !this.queue.includes(run.id)) {
+      const st = await run.readStatus();
+      if (st.status !== 'queued') {
+        await run.writeStatus({ status: 'queued', error: undefined, endedAt: undefined, resumable: await run.hasCheckpoint('latest') });
+        await run.flush();
+      }
+      this.queue.push(run.id);
+      void this.pump();
+    }
+    await stopped;
   }
 
   /**
@@ -350,6 +385,7 @@ class Service {
     await run.log('cancelled while queued');
     await run.flush();
     this.dispatch(run.id, { type: 'cancelled', runId: run.id, resumable });
+    this.wakeWaiters(run.id);
   }
 
   private dropFromQueue(runId: string): void {
@@ -495,6 +531,8 @@ class Service {
       }
       this.active = null;
     }
+    for (const id of [...this.runWaiters.keys()]) this.wakeWaiters(id);
+    await this.studies.closed();
     this.offNotice();
     clearPreviewCache();
     for (const t of this.throttles.values()) t.close();
@@ -568,6 +606,13 @@ class Service {
       previewAttention: guard(withTf((req) => previewAttention(req, { paths: self.paths, store: self.store }))),
       estimateDuration: guard((c: unknown) => estimateDuration(c, { paths: self.paths, store: self.store, busy: () => self.active !== null })),
       exportReportPdf: guard((ids: string[], dest: string) => self.exportReportPdf(ids, dest)),
+      validateStudy: guard(withTf((c: unknown) => self.studies.validate(c))),
+      startStudy: guard(withTf((c: unknown) => self.studies.start(c))),
+      listStudies: guard(() => self.studies.list()),
+      getStudy: guard((id: string) => self.studies.get(id)),
+      cancelStudy: guard((id: string) => self.studies.cancel(id)),
+      resumeStudy: guard((id: string) => self.studies.resume(id)),
+      exportStudyReport: guard((id: string, dest: string) => self.studies.exportReport(id, dest)),
       listDirectory: guard((p?: string) => listDirectory(p, { paths: self.paths, ...(self.opts.roots ? { roots: self.opts.roots } : {}), runsDir: self.store.runsDir })),
       subscribe: (listener: EventListener, runId?: string) => self.subscribe(listener, runId),
       close: () => self.close(),

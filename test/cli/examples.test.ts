@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readRunConfigFile, teacherRecipe } from '../../core/config/index.js';
 import { learningRateAt, milestoneEpochs } from '../../core/train/index.js';
+import { readStudyConfigFile } from '../../core/study/config.js';
+import { plannedRuns, studyArms, teacherRunConfig } from '../../core/study/plan.js';
 
 const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples');
 
@@ -37,5 +39,15 @@ describe('examples/', () => {
     expect(c.method).toBe('at');
     expect(teacherRecipe(c).epochs).toBe(3);
     expect(c.training.epochs).toBe(3);
+  });
+
+  it('Fashion-MNIST study: baseline and AT at β 100 and 1000, 3 seeds, the teacher on more images than the student', async () => {
+    const s = await readStudyConfigFile(path.join(examples, 'fashion-mnist-study.json'));
+    expect(s.methods).toEqual(['baseline', 'at']);
+    expect(s.seeds).toEqual([1, 2, 3]);
+    expect(studyArms(s)).toEqual([{ method: 'baseline' }, { method: 'at', beta: 100 }, { method: 'at', beta: 1000 }]);
+    expect(plannedRuns(s)).toHaveLength(9);
+    expect(s.base.data).toMatchObject({ limit: 1000, testLimit: 2000 });
+    expect(teacherRunConfig(s).data.limit).toBe(2000);
   });
 });

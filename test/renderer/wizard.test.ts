@@ -360,6 +360,36 @@ describe('wizard', () => {
     go.mockRestore();
   });
 
+  it('"Compare methods" starts a study: methods × β × seeds, the run count and the whole study\'s time on the review', async () => {
+    const go = vi.spyOn(router, 'go');
+    await open();
+    await datasetReady();
+    await goTo('attention');
+    await fireEvent.click(screen.getByTestId('study-compare'));
+    expect((screen.getByTestId('study-method-baseline') as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByTestId('study-method-at') as HTMLInputElement).checked).toBe(true);
+    await fireEvent.click(screen.getByTestId('study-method-kd'));
+    await fireEvent.input(screen.getByLabelText('Seeds (runs per method)'), { target: { value: '2' } });
+    await fireEvent.input(screen.getByLabelText('β values to try (optional)'), { target: { value: '100, 300' } });
+    // baseline + AT at two β + KD = 4 rows × 2 seeds, and the teacher once.
+    expect(text(screen.getByTestId('study-count'))).toBe('9 runs, one after another: the teacher once, then 4 methods × 2 seeds.');
+    // KD's options show beside AT's while comparing.
+    expect(screen.getByLabelText('Temperature T')).toBeTruthy();
+    await goTo('review');
+    expect(text(screen.getByTestId('review-study'))).toMatch('Compare methods: Baseline, AT, KD × 2 seeds, β ∈ {100, 300} for AT — 9 runs');
+    // Teacher 520 s once + 8 student runs × 234 s (the fake estimate) = 2392 s.
+    await waitFor(() => expect(text(screen.getByTestId('duration-study'))).toMatch('9 runs one after another: about 39 min 52 s'), { timeout: 3000 });
+    expect(text(screen.getByTestId('wizard-start'))).toBe('Start study (9 runs)');
+    await fireEvent.click(screen.getByTestId('wizard-start'));
+    await waitFor(() => expect(fakeApi.startStudy).toHaveBeenCalledTimes(1));
+    const sent = fakeApi.startStudy.mock.calls[0]![0] as Record<string, unknown>;
+    expect(sent).toMatchObject({ methods: ['baseline', 'at', 'kd'], seeds: 2, betas: [100, 300], teacher: { source: 'train' } });
+    expect(sent.method).toBeUndefined();
+    expect(fakeApi.startRun).not.toHaveBeenCalled();
+    await waitFor(() => expect(go).toHaveBeenCalledWith({ name: 'study', id: 'study-1' }));
+    go.mockRestore();
+  });
+
   it('loads a teacher from a model file and lets the person choose its taps', async () => {
     await open();
     await datasetReady();
