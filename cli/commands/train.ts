@@ -8,7 +8,7 @@ import type { CliIO } from '../io.js';
 import { resolveRunId } from '../lookup.js';
 import { ProgressView, progressMode } from '../progress.js';
 import { resolveRunsDir } from '../runsDir.js';
-import { createTrainControl, PathPolicy, readRunConfigFile, runTraining, RunStore, teacherRecipe, validateRunConfig, type RunHandle } from '../engine.js';
+import { assertRunUnlocked, createTrainControl, PathPolicy, readRunConfigFile, runTraining, RunStore, teacherRecipe, validateRunConfig, type RunHandle } from '../engine.js';
 import { summaryLines } from './summary.js';
 import { runMetrics } from './metrics.js';
 import { seedSpreadLines } from './compare.js';
@@ -51,6 +51,8 @@ export async function resumeCommand(io: CliIO, ref: string, flags: TrainFlags): 
   const runsDir = resolveRunsDir(flags.runsDir, io.env, io.cwd);
   const store = new RunStore(runsDir);
   const run = await store.open(await resolveRunId(store, ref, runsDir));
+  // Another process training it (the lock) is the first thing to say; runTraining checks again, atomically.
+  await assertRunUnlocked(run.dir, run.id);
   const status = await run.readStatus();
   if (status.status === 'done') throw new UsageError(`run ${run.id} is already done; nothing to resume`);
   const backend = await chooseBackend(io, flags.backend, run.config.backend);
@@ -94,7 +96,8 @@ async function train(io: CliIO, run: RunHandle, backend: Awaited<ReturnType<type
     return EXIT_OK;
   } catch (err) {
     view.stopBar();
-    io.stderr.write(`atstudio: run ${run.id} failed: ${oneLine(err)}\n`);
+    // Refused before it touched the folder (another process trains it): not a failure of this run.
+    io.stderr.write(`atstudio: ${(err as Error).name === 'RunLockedError' ? '' : `run ${run.id} failed: `}${oneLine(err)}\n`);
     return interrupts > 0 ? EXIT_INTERRUPTED : EXIT_FAILURE;
   } finally {
     off();

@@ -9,6 +9,7 @@ import { parseRunConfig, readRunConfigFile } from '../config/runConfig.js';
 import type { RunConfig } from '../config/types.js';
 import { FILES, RunFolder, initialStatus } from './runFolder.js';
 import { isValidRunId, newRunId } from './runId.js';
+import { acquireRunLock, isProcessAlive as isAlive } from './runLock.js';
 import type { RunProblem, RunStatusFile, RunSummary } from './types.js';
 
 export class RunNotFoundError extends Error {
@@ -22,15 +23,6 @@ export interface RunStoreOptions {
   onSkip?: (problem: RunProblem) => void;
 }
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0); // signal 0: existence check only
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class RunStore {
   readonly runsDir: string;
@@ -93,12 +85,13 @@ export class RunStore {
     return fs.access(path.join(this.runDir(id), FILES.config)).then(() => true, () => false);
   }
 
-  /** Delete a run folder (the UI's "delete run"). */
+  /** Delete a run folder (the UI's "delete run"); a run that another process trains (its lock) is refused. */
   async remove(id: string): Promise<void> {
     const dir = this.runDir(id);
     await fs.access(path.join(dir, FILES.config)).catch(() => {
       throw new RunNotFoundError(`no run ${JSON.stringify(id)} in ${this.runsDir}`);
     });
+    await acquireRunLock(dir, id); // throws RunLockedError; the lock goes with the folder
     await fs.rm(dir, { recursive: true, force: true });
   }
 

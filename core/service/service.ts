@@ -16,6 +16,7 @@ import { latestEpochMetrics } from '../runs/metrics.js';
 import { isValidRunId } from '../runs/runId.js';
 import { replicateKey } from '../runs/replicates.js';
 import { RunNotFoundError, RunStore } from '../runs/runStore.js';
+import { assertRunUnlocked, RunLockedError } from '../runs/runLock.js';
 import type { RunHandle, RunSummary } from '../runs/types.js';
 import { atomicWrite } from '../io/atomicWrite.js';
 import type { AtStudioApi, BackendOption, ComparisonRow, EventListener, RunDetail } from './api.js';
@@ -132,6 +133,8 @@ class Service {
           continue; // deleted while queued
         }
         if ((await run.readStatus()).status !== 'queued') continue;
+        // Another process (the CLI, another service on a shared folder) trains it: its status is not ours.
+        if (await assertRunUnlocked(run.dir, id).then(() => false, () => true)) continue;
         let finish!: () => void;
         const finished = new Promise<void>((resolve) => { finish = resolve; });
         const entry = { runId: id, finished, finish, started: false, pending: [] as ControlAction[] };
@@ -197,6 +200,7 @@ class Service {
       const run = await this.store.open(runId);
       const st = await run.readStatus();
       if (st.status === 'failed') return;
+      await assertRunUnlocked(run.dir, runId); // refused because another process trains it: leave it be
       await run.writeStatus({ status: 'failed', error, resumable });
       await run.log(`failed: ${error}`);
       await run.flush();
@@ -324,6 +328,7 @@ class Service {
     const st = await run.readStatus();
     if (st.status === 'queued') return; // already waiting its turn
     if (st.status === 'done') throw new ServiceError('conflict', `run ${run.id} is done: nothing to resume`);
+    await this.unlockedOrConflict(run);
     // failed, cancelled, or paused/running by a process that is gone: back into the queue, from its checkpoint.
     const resumable = await run.hasCheckpoint('latest');
     await run.writeStatus({ status: 'queued', error: undefined, endedAt: undefined, resumable });
@@ -363,7 +368,22 @@ class Service {
     }
     this.dropFromQueue(run.id);
     await run.flush();
-    await this.store.remove(run.id);
+    try {
+      await this.store.remove(run.id);
+    } catch (err) {
+      if (err instanceof RunLockedError) throw new ServiceError('conflict', `${err.message}: stop it before deleting it`);
+      throw err;
+    }
+  }
+
+  /** Another process (the CLI, another service on a shared folder) holds the run's lock: a conflict. */
+  private async unlockedOrConflict(run: RunHandle): Promise<void> {
+    try {
+      await assertRunUnlocked(run.dir, run.id);
+    } catch (err) {
+      if (err instanceof RunLockedError) throw new ServiceError('conflict', err.message);
+      throw err;
+    }
   }
 
   async getRun(runId: string): Promise<RunDetail> {

@@ -11,6 +11,7 @@ import type { Phase, RunEvent } from '../events/index.js';
 import { pairHints, type ResolvedHintPair } from '../attention/index.js';
 import { summarizeModel } from '../models/index.js';
 import { collectEnvironment, type Checkpoint, type RunHandle } from '../runs/index.js';
+import { acquireRunLock } from '../runs/runLock.js';
 import { encodePng } from '../data/samples.js';
 import { evaluate, measureLatency, weightFileBytes, writeModelMeta } from '../eval/index.js';
 import { buildNet, inputShapeOf, loadTeacherNet, randomTrainingLayers, resolveLayerName, retap, teacherModelPath, withConfigTaps, type Net } from './networks.js';
@@ -45,6 +46,13 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
   let probes: tf.Tensor4D | null = null;
   let phaseNow: Phase = config.teacher?.source === 'train' ? 'teacher' : 'student';
   let ck: Checkpoint | null = null;
+  // One writer per run folder: when another process trains this run, throw (RunLockedError) before
+  // anything in the folder is touched — its status is that process's to write.
+  const lock = await acquireRunLock(run.dir, run.id);
+  if (opts.resume && (await run.readStatus().catch(() => null))?.status === 'done') {
+    await lock.release();
+    throw new Error(`run ${run.id} is already done; nothing to resume`);
+  }
 
   try {
     // --- backend and environment -------------------------------------------------------------------
@@ -187,6 +195,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
       }
     }
     await run.flush().catch(() => undefined);
+    await lock.release().catch(() => undefined);
   }
 }
 
