@@ -8,6 +8,7 @@ import type { RunConfig } from '../config/types.js';
 import type { tf } from '../tf.js';
 import { hasCheckpointDir, loadCheckpointDir, saveCheckpointDir, type CheckpointHooks } from './checkpoint.js';
 import { JsonLinesAppender, readJsonLines } from './jsonl.js';
+import { writtenBy, type ResumePoint } from './metricsTrim.js';
 import type {
   AttentionSnapshot,
   Checkpoint,
@@ -150,6 +151,30 @@ export class RunFolder implements RunHandle {
         const best = prev.best && prev.best.top1 >= cur.top1 ? prev.best : cur;
         await this.updateStatus({ results: { [m.phase]: { best, last: cur, epochs: m.epochs } } });
       }
+    });
+  }
+
+  /**
+   * Before a resume: drop the metric lines written after the checkpoint it resumes from (and torn lines),
+   * rewriting the file atomically. Returns how many lines were dropped.
+   */
+  trimMetricsAfter(point: ResumePoint | null): Promise<number> {
+    return this.enqueue(async () => {
+      const text = await fs.readFile(this.file(FILES.metrics), 'utf8').catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return '';
+        throw err;
+      });
+      const lines = text.split('\n').filter((l) => l.trim() !== '');
+      const kept = lines.filter((l) => {
+        try {
+          return writtenBy(JSON.parse(l) as Metric, point);
+        } catch {
+          return false;
+        }
+      });
+      if (kept.length === lines.length) return 0;
+      await atomicWrite(this.file(FILES.metrics), kept.map((l) => l + '\n').join(''));
+      return lines.length - kept.length;
     });
   }
 

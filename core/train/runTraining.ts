@@ -65,6 +65,9 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     if (opts.resume) {
       ck = await run.loadCheckpoint('latest');
       if (!ck) await note('info', 'no checkpoint to resume from: starting from the beginning');
+      // What the interrupted epoch wrote after the checkpoint is trained again: keep each step once.
+      const dropped = await run.trimMetricsAfter(ck ? { phase: ck.phase, epoch: ck.epoch, step: ck.step } : null);
+      if (dropped > 0) await run.log(`resume: removed ${dropped} metric line(s) written after the checkpoint (they are trained again)`);
     } else if (await run.hasCheckpoint('latest')) {
       throw new Error(`run ${run.id} has already trained (it has a checkpoint); resume it instead of training it again`);
     }
