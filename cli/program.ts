@@ -100,7 +100,8 @@ Examples:
   atstudio compare <run> <run>
   atstudio eval <run> --data /usr/share/datasets/fashion-mnist
 
-Exit codes: 0 success, 1 failure (bad config, bad data, failed run), 2 usage error, 130 interrupted.`);
+Exit codes: 0 success, 1 failure (bad config, bad data, failed run), 2 usage error; a run stopped at a
+checkpoint (resumable) by Ctrl-C exits 130, by SIGTERM 143, by SIGHUP 129, by a closed stdout 141.`);
 
   return program;
 }

@@ -27,9 +27,12 @@ export async function serveCommand(io: CliIO, flags: ServeFlags): Promise<number
   io.stdout.write(`runs: ${runsDir}${roots ? `; files limited to ${roots.join(', ')}` : ''}\n`);
   if (server.token) io.stdout.write(`token: ${server.token} (needed on every request)\n`);
   io.stdout.write('Press Ctrl-C to stop.\n');
-  await new Promise<void>((resolve) => {
-    const off = io.onInterrupt(() => { off(); resolve(); });
+  // Ctrl-C, SIGTERM and SIGHUP stop the server and the service (a run in training stops at a checkpoint
+  // and is queued to continue); a closed stdout does not (nothing is written there after the start).
+  const signal = await new Promise<string>((resolve) => {
+    const off = io.onInterrupt((why) => { if (why !== 'EPIPE') { off(); resolve(why ?? 'SIGINT'); } });
   });
+  io.stderr.write(`${signal}: stopping the server…\n`);
   await server.close();
   await api.close();
   return 0;

@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { chooseBackend } from '../backend.js';
-import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, oneLine, UsageError } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { EXIT_FAILURE, EXIT_OK, oneLine, UsageError } from '../errors.js';
+import { interruptExitCode, type CliIO, type InterruptReason } from '../io.js';
 import { resolveRunId } from '../lookup.js';
 import { ProgressView, progressMode } from '../progress.js';
 import { resolveRunsDir } from '../runsDir.js';
@@ -68,15 +68,21 @@ async function train(io: CliIO, run: RunHandle, backend: Awaited<ReturnType<type
   view.line(`${resume ? 'resuming' : 'run'} ${run.id} → ${run.dir}`);
   const control = createTrainControl();
   let interrupts = 0;
-  const off = io.onInterrupt(() => {
+  let reason: InterruptReason | undefined;
+  const off = io.onInterrupt((why) => {
     interrupts++;
     if (interrupts === 1) {
-      // Cancel between steps so the checkpoint and status are written; the run stays resumable.
-      io.stderr.write('\ncancelling after the current step… (Ctrl-C again to quit at once)\n');
+      // Ctrl-C, SIGTERM (a service manager, docker stop, kill), SIGHUP (the terminal went away) and a
+      // closed stdout all stop the same way: between steps, so the checkpoint and status are written and
+      // the run stays resumable; the exit code then says which (130, 143, 129, 141).
+      reason = why;
+      const what = { SIGINT: '', SIGTERM: 'SIGTERM: ', SIGHUP: 'SIGHUP: ', EPIPE: 'stdout was closed: ' }[why ?? 'SIGINT'];
+      io.stderr.write(`\n${what}cancelling after the current step… (Ctrl-C again to quit at once)\n`);
+      void run.log(`${why ?? 'SIGINT'}${why === 'EPIPE' ? ' (nobody reads stdout any more)' : ''}: cancelling after the current step`).catch(() => undefined);
       control.cancel();
-    } else {
+    } else if (why !== 'EPIPE') {
       view.stopBar();
-      io.exit(EXIT_INTERRUPTED);
+      io.exit(interruptExitCode(why));
     }
   });
   try {
@@ -87,7 +93,7 @@ async function train(io: CliIO, run: RunHandle, backend: Awaited<ReturnType<type
     });
     view.stopBar();
     const status = (await run.readStatus()).status;
-    if (status === 'cancelled' || view.cancelled || interrupts > 0) return EXIT_INTERRUPTED;
+    if (status === 'cancelled' || view.cancelled || interrupts > 0) return interruptExitCode(reason);
     if (status === 'failed' || view.failed) {
       io.stderr.write(`atstudio: run ${run.id} failed: ${view.failed ?? 'see its log'}\n`);
       return EXIT_FAILURE;
@@ -98,7 +104,7 @@ async function train(io: CliIO, run: RunHandle, backend: Awaited<ReturnType<type
     view.stopBar();
     // Refused before it touched the folder (another process trains it): not a failure of this run.
     io.stderr.write(`atstudio: ${(err as Error).name === 'RunLockedError' ? '' : `run ${run.id} failed: `}${oneLine(err)}\n`);
-    return interrupts > 0 ? EXIT_INTERRUPTED : EXIT_FAILURE;
+    return interrupts > 0 ? interruptExitCode(reason) : EXIT_FAILURE;
   } finally {
     off();
   }
