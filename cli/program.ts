@@ -84,10 +84,11 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .action(act((o: Record<string, never>) => benchCommand(io, o)));
 
   program.command('serve')
-    .description('serve the app and its API over HTTP + WebSocket (loopback by default; another host needs a token)')
+    .description('serve the app and its API over HTTP + WebSocket (loopback by default, with a token; files confined to the runs folder and --root folders)')
     .option('--port <n>', 'port (default 7860)', positiveInt)
     .option('--host <host>', 'address to bind (default 127.0.0.1)')
-    .option('--token <token>', 'access token (default: none on loopback, a random one elsewhere)')
+    .option('--token <token>', 'access token (default: a random one, printed in the address to open)')
+    .option('--no-token', 'no token: any local process or user could use the server (loopback only)')
     .option('--root <dir>', 'a folder the browser may open (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(runsDir())
     .action(act((o: ServeFlags) => serveCommand(io, o)));

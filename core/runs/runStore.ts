@@ -76,6 +76,12 @@ export class RunStore {
     } catch {
       throw new RunNotFoundError(`no run ${JSON.stringify(id)} in ${this.runsDir}`);
     }
+    // A run folder that is a symlink out of the runs folder is not a run here: every reader (log, files,
+    // metrics) would follow it to wherever it points.
+    const [realDir, realRuns] = await Promise.all([fs.realpath(dir), fs.realpath(this.runsDir)]);
+    if (path.dirname(realDir) !== realRuns) {
+      throw new RunNotFoundError(`run ${JSON.stringify(id)} in ${this.runsDir} is a link to ${realDir}, outside the runs folder: refused`);
+    }
     const config = await readRunConfigFile(configFile); // ConfigError names config.json
     return new RunFolder(id, dir, config, this.now);
   }

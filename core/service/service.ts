@@ -39,6 +39,12 @@ export interface ServiceOptions {
   engine?: EngineHost;
   /** Folders the service may read datasets/teachers from and write exports to; undefined: anywhere. */
   roots?: string[];
+  /**
+   * Where exports may be written and folders listed when `roots` leaves reads open (serve mode on
+   * loopback); the runs folder is always listable, and `listAlso` folders too.
+   */
+  fileRoots?: string[];
+  listAlso?: string[];
   /** Step events per second per run that subscribers get at most (default 10). */
   maxStepEventsPerSecond?: number;
   /**
@@ -86,7 +92,7 @@ class Service {
   constructor(private readonly opts: ServiceOptions) {
     this.store = new RunStore(opts.runsDir);
     this.engine = opts.engine ?? inProcessEngine();
-    this.paths = new PathPolicy(opts.roots, this.store.runsDir);
+    this.paths = new PathPolicy(opts.roots, this.store.runsDir, opts.fileRoots, opts.listAlso);
     this.offNotice = this.engine.onNotice((n) => void this.onNotice(n).catch((err) => console.error('service: engine notice failed', err)));
     this.ready = this.recover().then(() => this.pump());
     this.ready.catch((err) => console.error('service: start-up recovery failed', err));
