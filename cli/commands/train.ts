@@ -26,7 +26,7 @@ export async function trainCommand(io: CliIO, configFile: string, flags: TrainFl
   const resolved = resolvePaths(config, path.dirname(file));
   // The checks the app makes before a start (dataset and teacher exist, a teacher run is done…): a config
   // that cannot run leaves no run folder behind.
-  const v = await validateRunConfig(resolved, { paths: new PathPolicy(undefined, store.runsDir), store });
+  const v = await validateRunConfig(resolved, { paths: new PathPolicy(undefined, store.runsDir), store, deep: true });
   if (!v.ok) throw new Error(`${file}: the run cannot start: ${v.issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`);
   const backend = await chooseBackend(io, flags.backend, config.backend);
   const n = flags.seeds ?? 1;

@@ -298,7 +298,7 @@ class Service {
 
   // --- runs ----------------------------------------------------------------------------------------
   async startRun(input: unknown): Promise<RunSummary> {
-    const v = await validateRunConfig(input, { paths: this.paths, store: this.store });
+    const v = await validateRunConfig(input, { paths: this.paths, store: this.store, deep: true });
     if (!v.ok || !v.config) {
       throw new ServiceError('invalid', `the run config has problems:\n${v.issues.map((i) => `  ${i.path || '(config)'}: ${i.message}`).join('\n')}`, v.issues);
     }

@@ -20,6 +20,7 @@ import { teacherMarginWarning } from './advice.js';
 import { deriveSeed } from './seeds.js';
 import { selfPairs } from './snapshot.js';
 import { NonFiniteLossError } from './step.js';
+import { preflightModels, RunSetupError } from './preflight.js';
 import type { FinalStats, PhaseSummary, RunResult, TrainOptions } from './types.js';
 
 class Cancelled extends Error {}
@@ -107,6 +108,10 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     const recipeOf = (r: TrainingRecipe): TrainingRecipe => (epochsOverride ? { ...r, epochs: epochsOverride } : r);
     const common = { run, config, data, normalization, numClasses, probes, emit, control: opts.control, extra: extra as Record<string, unknown> };
 
+    // A hint pair naming a missing layer is found now, not after the teacher phase has trained.
+    const setup = await preflightModels(config, shape, numClasses, loaded ? { teacher: loaded.net } : {});
+    if (setup.length > 0) throw new RunSetupError(setup);
+
     // --- teacher phase ------------------------------------------------------------------------------
     if (t?.source === 'train') {
       if (ck?.phase === 'student') {
@@ -176,7 +181,9 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
       return result;
     }
     const st = await run.readStatus().catch(() => null);
-    const kept = result.resumable ? ` The last good checkpoint (${st?.phase ?? phaseNow} phase, epoch ${st?.epoch ?? '?'}) is kept: resume continues from it.` : '';
+    // A config that cannot work fails the same way on every resume: say what to change instead.
+    const kept = err instanceof RunSetupError ? ' Resuming would fail the same way: change the config and start a new run.'
+      : result.resumable ? ` The last good checkpoint (${st?.phase ?? phaseNow} phase, epoch ${st?.epoch ?? '?'}) is kept: resume continues from it.` : '';
     const message = err instanceof NonFiniteLossError
       ? `Training stopped: ${err.message}.${kept} Lowering the learning rate${config.method !== 'baseline' ? ' or β' : ''} usually helps.`
       : `${(err as Error).message ?? String(err)}${kept}`;
