@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { atomicWrite, atomicWriteJson } from '../io/atomicWrite.js';
+import { atomicWrite, atomicWriteJson, overwriteInPlace } from '../io/atomicWrite.js';
 import type { RunConfig } from '../config/types.js';
 import type { tf } from '../tf.js';
 import { hasCheckpointDir, loadCheckpointDir, saveCheckpointDir, type CheckpointHooks } from './checkpoint.js';
@@ -120,7 +120,15 @@ export class RunFolder implements RunHandle {
 
   private async updateStatus(patch: Partial<RunStatusFile>): Promise<RunStatusFile> {
     const next = mergeStatus(await this.readStatus(), patch, this.now());
-    await atomicWriteJson(this.file(FILES.status), next);
+    try {
+      await atomicWriteJson(this.file(FILES.status), next);
+    } catch (err) {
+      // A full disk: no new file can be made, but the outcome must not stay `running`. Rewrite the
+      // existing status.json in place (compact, so it fits the block it already has).
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOSPC' && code !== 'EDQUOT') throw err;
+      await overwriteInPlace(this.file(FILES.status), JSON.stringify(next) + '\n').catch(() => { throw err; });
+    }
     return next;
   }
 

@@ -327,11 +327,11 @@ class Service {
 
   async resumeRun(runId: string): Promise<void> {
     const run = await this.open(runId);
-    if (this.isActive(run.id)) {
+    const st = await run.readStatus();
+    if (this.isActive(run.id) && st.status !== 'done') {
       this.control(run.id, 'resume');
       return;
     }
-    const st = await run.readStatus();
     if (st.status === 'queued') return; // already waiting its turn
     if (st.status === 'done') throw new ServiceError('conflict', `run ${run.id} is done: nothing to resume`);
     await this.unlockedOrConflict(run);

@@ -54,6 +54,11 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     await lock.release();
     throw new Error(`run ${run.id} is already done; nothing to resume`);
   }
+  // Before the last event: whoever hears it may resume or delete the run at once.
+  const letGo = async () => {
+    await run.flush().catch(() => undefined);
+    await lock.release().catch(() => undefined);
+  };
 
   try {
     // --- backend and environment -------------------------------------------------------------------
@@ -164,6 +169,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     result.seconds = (performance.now() - startedAt) / 1000;
     await run.writeStatus({ status: 'done', phase: 'student' });
     await run.log(`done: student test top-1 ${pct(outcome.status === 'done' ? outcome.last?.top1 : undefined)}, ${final.params} parameters, ${final.latencyMs.toFixed(3)} ms/image at batch 1`);
+    await letGo();
     emit({
       type: 'done', runId: run.id,
       result: { phase: 'student', ...result.student, ...(result.teacher ? { teacher: result.teacher } : {}), seconds: result.seconds, modelPath,
@@ -177,6 +183,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
       result.status = 'cancelled';
       await run.writeStatus({ status: 'cancelled', phase: phaseNow });
       await run.log(`cancelled${result.resumable ? ' (resumable from the latest checkpoint)' : ''}`);
+      await letGo();
       emit({ type: 'cancelled', runId: run.id, resumable: result.resumable });
       return result;
     }
@@ -191,6 +198,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     result.error = message;
     await run.writeStatus({ status: 'failed', phase: phaseNow, error: message }).catch(() => undefined);
     await run.log(`failed: ${message}${err instanceof NonFiniteLossError ? '' : `\n${(err as Error).stack ?? ''}`}`).catch(() => undefined);
+    await letGo();
     emit({ type: 'failed', runId: run.id, error: message, resumable: result.resumable });
     return result;
   } finally {
