@@ -105,13 +105,23 @@ export class RunFolder implements RunHandle {
 
   // --- status -------------------------------------------------------------------------------------
   async readStatus(): Promise<RunStatusFile> {
+    let text: string;
     try {
-      const s = JSON.parse(await fs.readFile(this.file(FILES.status), 'utf8')) as RunStatusFile;
-      return { ...initialStatus(this.now()), ...s, results: s.results ?? {} };
+      text = await fs.readFile(this.file(FILES.status), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return initialStatus(this.now());
       throw err;
     }
+    let s: RunStatusFile;
+    try {
+      s = JSON.parse(text) as RunStatusFile;
+    } catch (err) {
+      throw new Error(`${this.file(FILES.status)}: not valid JSON (${(err as Error).message}); expected the run's status object (see FORMAT.md)`);
+    }
+    if (s === null || typeof s !== 'object' || Array.isArray(s)) {
+      throw new Error(`${this.file(FILES.status)}: expected the run's status object (see FORMAT.md), got ${JSON.stringify(s)?.slice(0, 40)}`);
+    }
+    return { ...initialStatus(this.now()), ...s, results: s.results ?? {} };
   }
 
   writeStatus(patch: Partial<RunStatusFile>): Promise<RunStatusFile> {

@@ -35,6 +35,11 @@ export class RunStore {
     this.onSkip = opts.onSkip;
   }
 
+  /** The runs folder path names a file (or lies under one). */
+  private notAFolder(): Error {
+    return new Error(`${this.runsDir}: not a folder; the runs folder must be a folder (it is made when missing) — choose another --runs-dir or $ATSTUDIO_RUNS_DIR`);
+  }
+
   /** The folder of a run id, refusing anything that could leave the runs directory. */
   runDir(id: string): string {
     if (!isValidRunId(id)) {
@@ -48,7 +53,9 @@ export class RunStore {
   /** Validate the config again (it may come from anywhere), then make the folder and its first files. */
   async create(config: RunConfig): Promise<RunFolder> {
     const valid = parseRunConfig(config);
-    await fs.mkdir(this.runsDir, { recursive: true });
+    await fs.mkdir(this.runsDir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'EEXIST' || err.code === 'ENOTDIR' ? this.notAFolder() : err;
+    });
     for (let attempt = 0; ; attempt++) {
       const now = this.now();
       const id = newRunId(valid.name, now);
@@ -114,6 +121,7 @@ export class RunStore {
       entries = await fs.readdir(this.runsDir, { withFileTypes: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { runs: [], problems: [] };
+      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw this.notAFolder();
       throw err;
     }
     const runs: RunSummary[] = [];
@@ -124,7 +132,10 @@ export class RunStore {
       try {
         runs.push(await this.summarize(e.name, dir));
       } catch (err) {
-        const error = err instanceof ConfigError ? err.message : `${(err as Error).message}`;
+        // One line naming the file: "…/config.json: field: problem; field: problem".
+        const error = err instanceof ConfigError
+          ? `${err.source ? `${err.source}: ` : ''}${err.issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`
+          : `${(err as Error).message}`;
         problems.push({ id: e.name, dir, error });
       }
     }
