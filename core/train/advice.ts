@@ -7,5 +7,6 @@ export const TEACHER_MARGIN = 0.01;
 export function teacherMarginWarning(teacherTop1: number, studentBestTop1: number): string | null {
   if (teacherTop1 - studentBestTop1 >= TEACHER_MARGIN) return null;
   const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
-  return `the teacher's test top-1 (${pct(teacherTop1)}) is barely above the student's best (${pct(studentBestTop1)}): there was little to transfer; a stronger teacher helps more`;
+  const relation = teacherTop1 < studentBestTop1 ? 'below' : teacherTop1 === studentBestTop1 ? 'equal to' : 'barely above';
+  return `the teacher's test top-1 (${pct(teacherTop1)}) is ${relation} the student's best (${pct(studentBestTop1)}): there was little to transfer; a stronger teacher helps more`;
 }
