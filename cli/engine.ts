@@ -4,7 +4,7 @@ export type { BackendChoice, BackendName } from '../core/backend/index.js';
 export { inspectDataset } from '../core/data/index.js';
 export { applyOverrides, readRunConfigFile, teacherRecipe, describeModel, describeTeacher, isWrnDepth } from '../core/config/index.js';
 export type { ModelFamilySpec } from '../core/config/index.js';
-export { RunStore, replicateGroups, replicateKey } from '../core/runs/index.js';
+export { RunStore, replicateGroups, replicateKey, assertRunUnlocked } from '../core/runs/index.js';
 export type { RunHandle } from '../core/runs/index.js';
 export type { RunEvent } from '../core/events/index.js';
 export { runTraining, createTrainControl, type TrainControl } from '../core/train/index.js';

@@ -94,10 +94,11 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .action(act((o: Record<string, never>) => benchCommand(io, o)));
 
   program.command('serve')
-    .description('serve the app and its API over HTTP + WebSocket (loopback by default; another host needs a token)')
+    .description('serve the app and its API over HTTP + WebSocket (loopback by default, with a token; files confined to the runs folder and --root folders)')
     .option('--port <n>', 'port (default 7860)', positiveInt)
     .option('--host <host>', 'address to bind (default 127.0.0.1)')
-    .option('--token <token>', 'access token (default: none on loopback, a random one elsewhere)')
+    .option('--token <token>', 'access token (default: a random one, printed in the address to open)')
+    .option('--no-token', 'no token: any local process or user could use the server (loopback only)')
     .option('--root <dir>', 'a folder the browser may open (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(runsDir())
     .action(act((o: ServeFlags) => serveCommand(io, o)));
@@ -112,7 +113,8 @@ Examples:
   atstudio compare <run> <run>
   atstudio eval <run> --data /usr/share/datasets/fashion-mnist
 
-Exit codes: 0 success, 1 failure (bad config, bad data, failed run), 2 usage error, 130 interrupted.`);
+Exit codes: 0 success, 1 failure (bad config, bad data, failed run), 2 usage error; a run stopped at a
+checkpoint (resumable) by Ctrl-C exits 130, by SIGTERM 143, by SIGHUP 129, by a closed stdout 141.`);
 
   return program;
 }

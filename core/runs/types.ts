@@ -109,6 +109,8 @@ export interface RunHandle {
   readEnvironment(): Promise<Record<string, unknown> | null>;
   appendMetric(m: MetricInput): Promise<void>;
   readMetrics(): Promise<Metric[]>;
+  /** Drop metric lines written after a resume point (null: all of them); returns how many were dropped. */
+  trimMetricsAfter(point: { phase: Phase; epoch: number; step: number } | null): Promise<number>;
   saveCheckpoint(which: 'latest' | 'best', ck: Checkpoint): Promise<void>;
   /** Tensors in the result belong to the caller (dispose them). */
   loadCheckpoint(which: 'latest' | 'best'): Promise<Checkpoint | null>;

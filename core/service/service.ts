@@ -18,6 +18,7 @@ import { latestEpochMetrics } from '../runs/metrics.js';
 import { isValidRunId } from '../runs/runId.js';
 import { replicateKey } from '../runs/replicates.js';
 import { RunNotFoundError, RunStore } from '../runs/runStore.js';
+import { assertRunUnlocked, RunLockedError } from '../runs/runLock.js';
 import type { RunHandle, RunSummary } from '../runs/types.js';
 import { atomicWrite } from '../io/atomicWrite.js';
 import type { AtStudioApi, BackendOption, ComparisonRow, EventListener, RunDetail } from './api.js';
@@ -41,6 +42,12 @@ export interface ServiceOptions {
   engine?: EngineHost;
   /** Folders the service may read datasets/teachers from and write exports to; undefined: anywhere. */
   roots?: string[];
+  /**
+   * Where exports may be written and folders listed when `roots` leaves reads open (serve mode on
+   * loopback); the runs folder is always listable, and `listAlso` folders too.
+   */
+  fileRoots?: string[];
+  listAlso?: string[];
   /** Step events per second per run that subscribers get at most (default 10). */
   maxStepEventsPerSecond?: number;
   /**
@@ -91,7 +98,7 @@ class Service {
   constructor(private readonly opts: ServiceOptions) {
     this.store = new RunStore(opts.runsDir);
     this.engine = opts.engine ?? inProcessEngine();
-    this.paths = new PathPolicy(opts.roots, this.store.runsDir);
+    this.paths = new PathPolicy(opts.roots, this.store.runsDir, opts.fileRoots, opts.listAlso);
     this.offNotice = this.engine.onNotice((n) => void this.onNotice(n).catch((err) => console.error('service: engine notice failed', err)));
     const self = this;
     this.studies = new ServiceStudies({
@@ -145,6 +152,8 @@ class Service {
           continue; // deleted while queued
         }
         if ((await run.readStatus()).status !== 'queued') continue;
+        // Another process (the CLI, another service on a shared folder) trains it: its status is not ours.
+        if (await assertRunUnlocked(run.dir, id).then(() => false, () => true)) continue;
         let finish!: () => void;
         const finished = new Promise<void>((resolve) => { finish = resolve; });
         const entry = { runId: id, finished, finish, started: false, pending: [] as ControlAction[] };
@@ -234,6 +243,7 @@ class Service {
       const run = await this.store.open(runId);
       const st = await run.readStatus();
       if (st.status === 'failed') return;
+      await assertRunUnlocked(run.dir, runId); // refused because another process trains it: leave it be
       await run.writeStatus({ status: 'failed', error, resumable });
       await run.log(`failed: ${error}`);
       await run.flush();
@@ -325,7 +335,7 @@ class Service {
 
   // --- runs ----------------------------------------------------------------------------------------
   async startRun(input: unknown): Promise<RunSummary> {
-    const v = await validateRunConfig(input, { paths: this.paths, store: this.store });
+    const v = await validateRunConfig(input, { paths: this.paths, store: this.store, deep: true });
     if (!v.ok || !v.config) {
       throw new ServiceError('invalid', `the run config has problems:\n${v.issues.map((i) => `  ${i.path || '(config)'}: ${i.message}`).join('\n')}`, v.issues);
     }
@@ -354,13 +364,14 @@ class Service {
 
   async resumeRun(runId: string): Promise<void> {
     const run = await this.open(runId);
-    if (this.isActive(run.id)) {
+    const st = await run.readStatus();
+    if (this.isActive(run.id) && st.status !== 'done') {
       this.control(run.id, 'resume');
       return;
     }
-    const st = await run.readStatus();
     if (st.status === 'queued') return; // already waiting its turn
     if (st.status === 'done') throw new ServiceError('conflict', `run ${run.id} is done: nothing to resume`);
+    await this.unlockedOrConflict(run);
     // failed, cancelled, or paused/running by a process that is gone: back into the queue, from its checkpoint.
     const resumable = await run.hasCheckpoint('latest');
     await run.writeStatus({ status: 'queued', error: undefined, endedAt: undefined, resumable });
@@ -401,7 +412,22 @@ class Service {
     }
     this.dropFromQueue(run.id);
     await run.flush();
-    await this.store.remove(run.id);
+    try {
+      await this.store.remove(run.id);
+    } catch (err) {
+      if (err instanceof RunLockedError) throw new ServiceError('conflict', `${err.message}: stop it before deleting it`);
+      throw err;
+    }
+  }
+
+  /** Another process (the CLI, another service on a shared folder) holds the run's lock: a conflict. */
+  private async unlockedOrConflict(run: RunHandle): Promise<void> {
+    try {
+      await assertRunUnlocked(run.dir, run.id);
+    } catch (err) {
+      if (err instanceof RunLockedError) throw new ServiceError('conflict', err.message);
+      throw err;
+    }
   }
 
   async getRun(runId: string): Promise<RunDetail> {

@@ -18,6 +18,7 @@ import { isValidRunId } from '../runs/runId.js';
 import { hintPairWarnings, teacherWarnings } from '../train/advice.js';
 import { readModelMeta } from '../eval/modelMeta.js';
 import * as path from 'node:path';
+import { preflightModels } from '../train/preflight.js';
 import type { DatasetView, EstimateRequest, ModelEstimate, TeacherFileView, ValidationResult } from './api.js';
 import { ServiceError } from './errors.js';
 import type { PathPolicy } from './paths.js';
@@ -120,7 +121,11 @@ function zooTaps(model: ModelFamilySpec, inputShape: [number, number, number], n
   }
 }
 
-export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy; store: RunStore }): Promise<ValidationResult> {
+/**
+ * `deep`: also build the models and load a teacher file, to check explicit hint pairs and the file itself
+ * (for a start; the wizard's per-keystroke validation leaves it off).
+ */
+export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy; store: RunStore; deep?: boolean }): Promise<ValidationResult> {
   let config: RunConfig;
   try {
     config = parseRunConfig(input);
@@ -168,6 +173,17 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
     } catch (err) {
       issues.push({ path: 'data.path', message: (err as Error).message });
     }
+  }
+
+  if (ctx.deep && issues.length === 0 && info) {
+    let teacherFile: string | null = null;
+    if (t?.source === 'file') teacherFile = ctx.paths.check(t.path, 'teacher.path', 'read');
+    if (t?.source === 'run') {
+      const file = (await ctx.store.open(t.run)).modelPath(t.role ?? 'student');
+      if (await fs.stat(file).then(() => true, () => false)) teacherFile = file;
+    }
+    issues.push(...await preflightModels(config, config.data.inputShape ?? info.imageShape, info.classes.length,
+      { teacherFile, teacherField: t?.source === 'run' ? 'teacher.run' : 'teacher.path' }));
   }
 
   // Advice (core/train/advice.ts, the same words the run's log uses): only worth computing for a config that can run.

@@ -10,7 +10,8 @@ const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 /** A warning when the teacher is barely better than (or worse than) the student, else null. */
 export function teacherMarginWarning(teacherTop1: number, studentBestTop1: number): string | null {
   if (teacherTop1 - studentBestTop1 >= TEACHER_MARGIN) return null;
-  return `the teacher's test top-1 (${pct(teacherTop1)}) is barely above the student's best (${pct(studentBestTop1)}): there was little to transfer; a stronger teacher helps more`;
+  const relation = teacherTop1 < studentBestTop1 ? 'below' : teacherTop1 === studentBestTop1 ? 'equal to' : 'barely above';
+  return `the teacher's test top-1 (${pct(teacherTop1)}) is ${relation} the student's best (${pct(studentBestTop1)}): there was little to transfer; a stronger teacher helps more`;
 }
 
 /** What is known about a teacher and its student before training; anything unknown is left out. */

@@ -11,6 +11,7 @@ import type { Phase, RunEvent } from '../events/index.js';
 import { pairHints, type ResolvedHintPair } from '../attention/index.js';
 import { summarizeModel } from '../models/index.js';
 import { collectEnvironment, type Checkpoint, type RunHandle } from '../runs/index.js';
+import { acquireRunLock } from '../runs/runLock.js';
 import { encodePng } from '../data/samples.js';
 import { evaluate, measureLatency, weightFileBytes, writeModelMeta } from '../eval/index.js';
 import { buildNet, inputShapeOf, loadTeacherNet, randomTrainingLayers, resolveLayerName, retap, teacherModelPath, withConfigTaps, type Net } from './networks.js';
@@ -19,6 +20,7 @@ import { hintPairWarnings, teacherMarginWarning, teacherWarnings } from './advic
 import { deriveSeed } from './seeds.js';
 import { selfPairs } from './snapshot.js';
 import { NonFiniteLossError } from './step.js';
+import { preflightModels, RunSetupError } from './preflight.js';
 import type { FinalStats, PhaseSummary, RunResult, TrainOptions } from './types.js';
 
 class Cancelled extends Error {}
@@ -46,6 +48,18 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
   let probes: tf.Tensor4D | null = null;
   let phaseNow: Phase = config.teacher?.source === 'train' ? 'teacher' : 'student';
   let ck: Checkpoint | null = null;
+  // One writer per run folder: when another process trains this run, throw (RunLockedError) before
+  // anything in the folder is touched — its status is that process's to write.
+  const lock = await acquireRunLock(run.dir, run.id);
+  if (opts.resume && (await run.readStatus().catch(() => null))?.status === 'done') {
+    await lock.release();
+    throw new Error(`run ${run.id} is already done; nothing to resume`);
+  }
+  // Before the last event: whoever hears it may resume or delete the run at once.
+  const letGo = async () => {
+    await run.flush().catch(() => undefined);
+    await lock.release().catch(() => undefined);
+  };
 
   try {
     // --- backend and environment -------------------------------------------------------------------
@@ -58,6 +72,9 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     if (opts.resume) {
       ck = await run.loadCheckpoint('latest');
       if (!ck) await note('info', 'no checkpoint to resume from: starting from the beginning');
+      // What the interrupted epoch wrote after the checkpoint is trained again: keep each step once.
+      const dropped = await run.trimMetricsAfter(ck ? { phase: ck.phase, epoch: ck.epoch, step: ck.step } : null);
+      if (dropped > 0) await run.log(`resume: removed ${dropped} metric line(s) written after the checkpoint (they are trained again)`);
     } else if (await run.hasCheckpoint('latest')) {
       throw new Error(`run ${run.id} has already trained (it has a checkpoint); resume it instead of training it again`);
     }
@@ -114,6 +131,10 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     const recipeOf = (r: TrainingRecipe): TrainingRecipe => (epochsOverride ? { ...r, epochs: epochsOverride } : r);
     const common = { run, config, data, normalization, numClasses, probes, emit, control: opts.control, extra: extra as Record<string, unknown> };
 
+    // A hint pair naming a missing layer is found now, not after the teacher phase has trained.
+    const setup = await preflightModels(config, shape, numClasses, loaded ? { teacher: loaded.net } : {});
+    if (setup.length > 0) throw new RunSetupError(setup);
+
     // --- teacher phase ------------------------------------------------------------------------------
     if (t?.source === 'train') {
       if (ck?.phase === 'student') {
@@ -168,6 +189,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     result.seconds = (performance.now() - startedAt) / 1000;
     await run.writeStatus({ status: 'done', phase: 'student' });
     await run.log(`done: student test top-1 ${pct(outcome.status === 'done' ? outcome.last?.top1 : undefined)}, ${final.params} parameters${final.latencyMs !== undefined ? `, ${final.latencyMs.toFixed(3)} ms/image at batch 1` : ''}`);
+    await letGo();
     emit({
       type: 'done', runId: run.id,
       result: { phase: 'student', ...result.student, ...(result.teacher ? { teacher: result.teacher } : {}), seconds: result.seconds, modelPath,
@@ -181,11 +203,14 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
       result.status = 'cancelled';
       await run.writeStatus({ status: 'cancelled', phase: phaseNow });
       await run.log(`cancelled${result.resumable ? ' (resumable from the latest checkpoint)' : ''}`);
+      await letGo();
       emit({ type: 'cancelled', runId: run.id, resumable: result.resumable });
       return result;
     }
     const st = await run.readStatus().catch(() => null);
-    const kept = result.resumable ? ` The last good checkpoint (${st?.phase ?? phaseNow} phase, epoch ${st?.epoch ?? '?'}) is kept: resume continues from it.` : '';
+    // A config that cannot work fails the same way on every resume: say what to change instead.
+    const kept = err instanceof RunSetupError ? ' Resuming would fail the same way: change the config and start a new run.'
+      : result.resumable ? ` The last good checkpoint (${st?.phase ?? phaseNow} phase, epoch ${st?.epoch ?? '?'}) is kept: resume continues from it.` : '';
     // A lost GPU or a GPU out of memory makes reads fail with an empty or unrelated message: say what happened.
     const gpu = webGpuFailure();
     const message = err instanceof NonFiniteLossError
@@ -197,6 +222,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     result.error = message;
     await run.writeStatus({ status: 'failed', phase: phaseNow, error: message }).catch(() => undefined);
     await run.log(`failed: ${message}${err instanceof NonFiniteLossError ? '' : `\n${(err as Error).stack ?? ''}`}`).catch(() => undefined);
+    await letGo();
     emit({ type: 'failed', runId: run.id, error: message, resumable: result.resumable });
     return result;
   } finally {
@@ -211,6 +237,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
       }
     }
     await run.flush().catch(() => undefined);
+    await lock.release().catch(() => undefined);
   }
 }
 

@@ -21,7 +21,7 @@ const Ws = WebSocket as unknown as WebSocketCtor;
 beforeAll(async () => {
   await useBackend('wasm');
   service = createService({ runsDir, roots: [tmp.dir, FASHION_DIR] });
-  srv = await startServer({ api: service, port: 0, runsDir });
+  srv = await startServer({ api: service, port: 0, runsDir, token: null });
 });
 afterAll(async () => {
   await srv?.close();
