@@ -140,6 +140,7 @@ export class WizardDraft {
     if (!out.name || !out.name.trim()) delete (out as Partial<RunConfig>).name;
     else out.name = out.name.trim();
     if (out.data.limit === null || out.data.limit === undefined || Number.isNaN(out.data.limit)) delete out.data.limit;
+    if (out.data.testLimit === null || out.data.testLimit === undefined || Number.isNaN(out.data.testLimit)) delete out.data.testLimit;
     out.data.path = out.data.path.trim();
     if (!TEACHER_METHODS.has(out.method)) delete out.teacher;
     const t = out.teacher;
@@ -149,6 +150,7 @@ export class WizardDraft {
       }
       if (Object.keys(t.training).length === 0) delete t.training;
     }
+    if (t?.source === 'train' && (t.limit === null || t.limit === undefined || Number.isNaN(t.limit))) delete t.limit;
     if (t?.source === 'file') t.path = t.path.trim();
     if ((t?.source === 'file' || t?.source === 'run') && !t.taps) delete t.taps;
     if (out.attention.fn.kind === 'sum') delete out.attention.fn.p;
