@@ -24,11 +24,12 @@ export async function trainCommand(io: CliIO, configFile: string, flags: TrainFl
   const config = await readRunConfigFile(file);
   const store = new RunStore(resolveRunsDir(flags.runsDir, io.env, io.cwd));
   const resolved = resolvePaths(config, path.dirname(file));
-  // The checks the app makes before a start (dataset and teacher exist, a teacher run is done…): a config
-  // that cannot run leaves no run folder behind.
+  // The backend first: validation builds the models (hint pairs), which needs a backend that has started.
+  const backend = await chooseBackend(io, flags.backend, config.backend);
+  // The checks the app makes before a start (dataset and teacher exist, a teacher run is done, hint pairs
+  // name real layers…): a config that cannot run leaves no run folder behind.
   const v = await validateRunConfig(resolved, { paths: new PathPolicy(undefined, store.runsDir), store, deep: true });
   if (!v.ok) throw new Error(`${file}: the run cannot start: ${v.issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`);
-  const backend = await chooseBackend(io, flags.backend, config.backend);
   const n = flags.seeds ?? 1;
   if (n > MAX_SEEDS) throw new UsageError(`--seeds ${n}: at most ${MAX_SEEDS} runs at a time`);
   if (n === 1) return train(io, await store.create(resolved), backend, flags, false);
