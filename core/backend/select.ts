@@ -427,6 +427,9 @@ export async function selectBackend(opts: SelectBackendOptions = {}): Promise<Ba
   // Pooling gradients TF.js gets wrong ('same' average pooling) or cannot differentiate again.
   const { registerPoolGradients } = await import('./poolGradients.js');
   registerPoolGradients();
+  // Sum and Mean gradients that broadcast on the device instead of uploading a tensor of ones (webgpu).
+  const { registerReduceGradients } = await import('./reduceGradients.js');
+  registerReduceGradients();
 
   if (want !== 'auto') {
     const outcome = await attempt(want, ctx);

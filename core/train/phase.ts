@@ -9,6 +9,7 @@
 // line: after a crash between the two the line is restored from the checkpoint, so it is never lost and
 // never written twice. The epoch's attention snapshot is written before the checkpoint.
 import { tf } from '../tf.js';
+import { assertWebGpuHealthy } from '../backend/webgpu.js';
 import { batchCount, batches, type Dataset, type Normalization } from '../data/index.js';
 import type { RunConfig, TrainingRecipe, Method } from '../config/index.js';
 import type { EpochEvent, Phase, RunEvent, StepEvent } from '../events/index.js';
@@ -185,6 +186,8 @@ export async function trainPhase(s: PhaseSpec): Promise<PhaseOutcome> {
         } finally {
           tf.dispose([x, y]);
         }
+        // After a GPU error (out of memory, a lost device) results are garbage: stop before any checkpoint.
+        assertWebGpuHealthy();
         step++;
         globalStep++;
         sums.lossSum += r.loss * r.count;

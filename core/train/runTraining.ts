@@ -4,7 +4,7 @@
 // throwing, so a caller cannot leave a run marked "running".
 import * as path from 'node:path';
 import { tf } from '../tf.js';
-import { registerWasmTrainingKernels, selectBackend, type BackendChoice } from '../backend/index.js';
+import { registerWasmTrainingKernels, selectBackend, webGpuFailure, type BackendChoice } from '../backend/index.js';
 import { describeModel, teacherRecipe, type RunConfig, type TrainingRecipe } from '../config/index.js';
 import { computeNormalization, loadDataset, makeBatch, type Dataset, type Normalization } from '../data/index.js';
 import type { Phase, RunEvent } from '../events/index.js';
@@ -166,9 +166,13 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     }
     const st = await run.readStatus().catch(() => null);
     const kept = result.resumable ? ` The last good checkpoint (${st?.phase ?? phaseNow} phase, epoch ${st?.epoch ?? '?'}) is kept: resume continues from it.` : '';
+    // A lost GPU or a GPU out of memory makes reads fail with an empty or unrelated message: say what happened.
+    const gpu = webGpuFailure();
     const message = err instanceof NonFiniteLossError
       ? `Training stopped: ${err.message}.${kept} Lowering the learning rate${config.method !== 'baseline' ? ' or β' : ''} usually helps.`
-      : `${(err as Error).message ?? String(err)}${kept}`;
+      : gpu !== undefined && tf.getBackend() === 'webgpu'
+        ? `${gpu.message}.${kept}`
+        : `${(err as Error).message ?? String(err)}${kept}`;
     result.status = 'failed';
     result.error = message;
     await run.writeStatus({ status: 'failed', phase: phaseNow, error: message }).catch(() => undefined);

@@ -10,6 +10,7 @@ import { attentionMap } from '../../core/attention/index.js';
 import { atLoss, atTerm, crossEntropy, gradAtLoss, kdLoss } from '../../core/losses/index.js';
 import { avgPoolGradConfig, maxPoolGradConfig } from '../../core/backend/poolGradients.js';
 import { tileGradConfig } from '../../core/backend/wasmKernels/tileGrad.js';
+import { meanGradConfig, sumGradConfig } from '../../core/backend/reduceGradients.js';
 import { maxRelError, randomArray } from './wasmKernelsCompare.js';
 import { skipWebgpuTests, useWebgpu } from '../helpers/webgpu.js';
 
@@ -69,6 +70,26 @@ describe.skipIf(skip)('webgpu kernels against cpu (SwiftShader)', () => {
     expect(tf.getGradient('MaxPool')).toBe(maxPoolGradConfig);
     expect(tf.getGradient('AvgPool')).toBe(avgPoolGradConfig);
     expect(tf.getGradient('Tile')).toBe(tileGradConfig);
+    expect(tf.getGradient('Sum')).toBe(sumGradConfig);
+    expect(tf.getGradient('Mean')).toBe(meanGradConfig);
+  });
+
+  it('Sum and Mean over the axes batch norm and attention maps reduce: value, ∂x, and a second derivative', async () => {
+    const shape = [2, 3, 4, 5];
+    const x = input(shape);
+    for (const [name, reduce] of [['sum', tf.sum], ['mean', tf.mean]] as const) {
+      for (const axis of [[0, 1, 2], [3], [1, 2]]) {
+        const outShape = tf.tidy(() => reduce(tf.zeros(shape), axis).shape);
+        const r = arr(outShape);
+        await compare(`${name} over [${axis}]`, () => {
+          const [y, dx] = valueAndGrads((a) => reduce(a, axis), [x], r);
+          const weights = tf.tensor(r, outShape);
+          const inner = (xx: tf.Tensor) => tf.grad((z: tf.Tensor) => tf.sum(tf.mul(reduce(tf.square(z), axis), weights)))(xx);
+          const second = tf.grad((xx: tf.Tensor) => tf.sum(tf.square(inner(xx))))(tf.tensor(x.values, shape));
+          return [y!, dx!, second];
+        });
+      }
+    }
   });
 
   // The zoo's convolutions (core/models/builder.ts conv): 3×3 stride 1 pad 1 → 'same'; 3×3 stride 2
