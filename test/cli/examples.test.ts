@@ -50,7 +50,7 @@ describe('examples/', () => {
   });
 
   it('Fashion-MNIST AT demo study: the run config plus baseline and AT × 3 seeds, one teacher run on 10000 images', async () => {
-    const s = await readStudyConfigFile(path.join(examples, 'fashion-mnist-at-demo.study.json'));
+    const s = await readStudyConfigFile(path.join(examples, 'fashion-mnist-study.json'));
     const run = await readRunConfigFile(path.join(examples, 'fashion-mnist-at-demo.json'));
     expect(s.methods).toEqual(['baseline', 'at']);
     expect(s.seeds).toEqual([1, 2, 3]);
