@@ -41,8 +41,8 @@ describe('examples/', () => {
     const c = await readRunConfigFile(path.join(examples, 'fashion-mnist-at-demo.json'));
     expect(c.version).toBe(2);
     expect(c.data).toMatchObject({ path: '/usr/share/datasets/fashion-mnist', limit: 1000, testLimit: 1000, augment: false });
-    expect(c.teacher).toMatchObject({ source: 'train', model: { family: 'wrn', depth: 10, widen: 2 }, limit: 10000 });
-    expect(teacherRecipe(c).epochs).toBe(1);
+    expect(c.teacher).toMatchObject({ source: 'train', model: { family: 'wrn', depth: 10, widen: 1 }, limit: 10000 });
+    expect(teacherRecipe(c).epochs).toBe(2);
     expect(c.student.model).toEqual({ family: 'wrn', depth: 10, widen: 1 });
     expect(c.method).toBe('at');
     expect(c.attention).toMatchObject({ beta: 100, form: 'code', betaDecay: 'none' });
@@ -60,8 +60,8 @@ describe('examples/', () => {
     expect(studyBase).toEqual(runBase);
     const teacher = teacherRunConfig(s);
     expect(teacher.data).toMatchObject({ limit: 10000, testLimit: 1000 });
-    expect(teacher.student.model).toEqual({ family: 'wrn', depth: 10, widen: 2 });
-    expect(teacher.training.epochs).toBe(1);
+    expect(teacher.student.model).toEqual({ family: 'wrn', depth: 10, widen: 1 });
+    expect(teacher.training.epochs).toBe(2);
     const runs = plannedRuns(s).map((p) => plannedRunConfig(s, p, 'teacher-run'));
     expect(runs.map((r) => [r.method, r.seed])).toEqual([['baseline', 1], ['at', 1], ['baseline', 2], ['at', 2], ['baseline', 3], ['at', 3]]);
     for (const r of runs) expect(r.data).toMatchObject({ limit: 1000, testLimit: 1000 });
