@@ -12,6 +12,6 @@ export { evaluate } from '../core/eval/index.js';
 export { benchTrainStep } from '../core/bench/trainStepBench.js';
 export { PathPolicy } from '../core/service/paths.js';
 export { validateRunConfig } from '../core/service/wizard.js';
-export { readStudyConfigFile, checkStudy, StudyStore, runStudy, studyView, armLabel, percent, points } from '../core/study/index.js';
+export { readStudyConfigFile, checkStudy, StudyStore, runStudy, studyView, studiesActiveInProcess, armLabel, percent, points } from '../core/study/index.js';
 export type { StudyView, StudyEvent, StudyStep, StudyConfig, RunOutcome } from '../core/study/index.js';
 export { renderStudyReport } from '../core/report/study.js';

@@ -13,7 +13,7 @@ import { ProgressView, progressMode } from '../progress.js';
 import { resolveRunsDir } from '../runsDir.js';
 import {
   checkStudy, createTrainControl, PathPolicy, readStudyConfigFile, renderStudyReport, RunStore, runStudy, runTraining, StudyStore,
-  studyView, teacherRecipe, percent, points, type RunOutcome, type StudyEvent, type StudyView, type TrainControl,
+  studyView, studiesActiveInProcess, teacherRecipe, percent, points, type RunOutcome, type StudyEvent, type StudyView, type TrainControl,
 } from '../engine.js';
 import { resolvePaths } from './train.js';
 import { atomicWrite } from '../../core/io/atomicWrite.js';
@@ -36,6 +36,9 @@ export async function studyCommand(io: CliIO, what: string, ref: string | undefi
       if (what === 'report') return report(io, await studyView(store, await studies.open(id)), flags);
       const record = await studies.open(id);
       if (record.status === 'done') throw new UsageError(`study ${id} is already done; nothing to resume (\`atstudio study show ${id}\`)`);
+      if (record.status === 'running' && !StudyStore.interrupted(record, studiesActiveInProcess)) {
+        throw new UsageError(`study ${id} is running in another process (pid ${record.pid}); stop it there first`);
+      }
       return drive(io, store, studies, id, record.config.base.backend, flags);
     }
     default:

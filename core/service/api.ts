@@ -8,9 +8,9 @@ import type { ModelFamilySpec, TapInfo } from '../models/types.js';
 import type { ResolvedHintPair, HintPair } from '../attention/hintPairs.js';
 import type { DatasetFormat, DatasetInfo } from '../data/types.js';
 import type { AttentionFn, BackendName, TeacherConfig } from '../config/types.js';
-import type { StudyView } from '../study/view.js';
+import type { StudyView } from '../study/types.js';
 
-export type { StudyView } from '../study/view.js';
+export type { StudyView } from '../study/types.js';
 
 /** validateStudy's answer: problems by field, advice, and how many runs the study would train. */
 export interface StudyValidation {

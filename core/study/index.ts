@@ -6,3 +6,4 @@ export { runStudy, StudyPaused, studiesActiveInProcess, type StudyDriver, type S
 export { studyView, type StudyView, type StudyTeacherView } from './view.js';
 export { checkStudy, type StudyCheck } from './validate.js';
 export { tCdf, tQuantile, regularizedBeta, logGamma } from './tQuantile.js';
+export type * from './types.js';

@@ -12,8 +12,9 @@ export interface PlannedRun {
   seed: number;
 }
 
-/** Methods and β values as the study's rows (a row per method, or per method and β). */
-export interface StudyArm { method: Method; beta?: number }
+import type { StudyArm } from './types.js';
+
+export type { StudyArm } from './types.js';
 
 export function studyArms(s: Pick<StudyConfig, 'methods' | 'betas'>): StudyArm[] {
   const arms: StudyArm[] = [];

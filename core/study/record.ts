@@ -14,7 +14,9 @@ import { plannedRuns, trainsTeacher, type PlannedRun } from './plan.js';
 export const STUDY_FORMAT = 1;
 export const STUDIES_DIR = '.studies';
 
-export type StudyStatus = 'created' | 'running' | 'done' | 'failed' | 'cancelled';
+import type { StudyStatus } from './types.js';
+
+export type { StudyStatus } from './types.js';
 
 export interface StudyRunEntry extends PlannedRun {
   /** Set as soon as its run folder exists. */

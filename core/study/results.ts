@@ -2,54 +2,16 @@
 // the difference from the baseline with a 95 % confidence interval — seeds paired, a paired t interval on
 // the per-seed differences — and one plain sentence per method. Pure: the CLI, the service and the HTML
 // report all call it on the runs' stored results.
-import type { Method } from '../config/types.js';
-import { spread, type Spread } from '../runs/replicates.js';
-import { armLabel, type StudyArm } from './plan.js';
+import { spread } from '../runs/replicates.js';
+import { armLabel } from './plan.js';
+import type { PairedDifference, StudyArm, StudyResults, StudyRow, StudyRunResult } from './types.js';
+
+export type { PairedDifference, StudyResults, StudyRow, StudyRunResult } from './types.js';
 import { tQuantile } from './tQuantile.js';
 
-/** What a study's result needs of one run. Top-1 values are fractions (0.912), as runs store them. */
-export interface StudyRunResult {
-  method: Method;
-  beta?: number;
-  seed: number;
-  runId?: string;
-  status: 'pending' | 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
-  bestTop1?: number;
-  lastTop1?: number;
-}
 
-/** A difference from the baseline over the seeds both have, in fractions of top-1. */
-export interface PairedDifference {
-  /** Seeds with a finished run of both. */
-  n: number;
-  mean: number;
-  /** Sample standard deviation of the per-seed differences (0 for n = 1). */
-  sd: number;
-  /** 95 % confidence interval (paired t); absent for n < 2. */
-  low?: number;
-  high?: number;
-}
 
-export interface StudyRow extends StudyArm {
-  label: string;
-  /** Finished runs / planned runs of this arm. */
-  done: number;
-  planned: number;
-  best?: Spread;
-  last?: Spread;
-  /** Final (last-epoch) and best-epoch top-1 minus the baseline's, seeds paired. */
-  diffLast?: PairedDifference;
-  diffBest?: PairedDifference;
-  sentence: string;
-}
 
-export interface StudyResults {
-  rows: StudyRow[];
-  /** The sample standard deviation of the baseline's final top-1 (what the seed alone moves). */
-  seedSpread?: number;
-  done: number;
-  planned: number;
-}
 
 /** Paired t interval on differences d_i: mean ± t_{1−α/2, n−1} · sd / √n. */
 export function pairedDifference(diffs: number[], confidence = 0.95): PairedDifference {

@@ -4,33 +4,12 @@ import type { RunStore } from '../runs/runStore.js';
 import { studyArms } from './plan.js';
 import { StudyStore, type StudyRecord } from './record.js';
 import { studiesActiveInProcess } from './runStudy.js';
-import { studyResults, type StudyResults, type StudyRunResult } from './results.js';
+import { studyResults } from './results.js';
+import type { StudyRunResult, StudyTeacherView, StudyView } from './types.js';
 
-export interface StudyTeacherView { runId?: string; status: StudyRunResult['status']; bestTop1?: number; lastTop1?: number }
+export type { StudyTeacherView, StudyView } from './types.js';
 
-export interface StudyView {
-  id: string;
-  name: string;
-  /** As recorded; 'failed' for a study left running by a process that is gone ('interrupted' says so). */
-  status: StudyRecord['status'];
-  interrupted: boolean;
-  error?: string;
-  createdAt: string;
-  updatedAt: string;
-  methods: StudyRecord['config']['methods'];
-  seeds: number[];
-  betas?: number[];
-  /** The teacher's description (`WRN-16-2`, a file, a run) and its run when the study trains it. */
-  teacher?: StudyTeacherView;
-  runs: StudyRunResult[];
-  /** Runs finished and runs in all (teacher run included). */
-  finished: number;
-  total: number;
-  results: StudyResults;
-  /** Seconds spent training so far, and about how many are left (from the pace of the finished runs); absent before one finished. */
-  secondsSpent: number;
-  secondsLeft?: number;
-}
+
 
 type RunState = Omit<StudyRunResult, 'method' | 'seed' | 'beta'> & { seconds: number };
 

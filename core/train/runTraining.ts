@@ -15,7 +15,7 @@ import { encodePng } from '../data/samples.js';
 import { evaluate, measureLatency, weightFileBytes, writeModelMeta } from '../eval/index.js';
 import { buildNet, inputShapeOf, loadTeacherNet, randomTrainingLayers, resolveLayerName, retap, teacherModelPath, withConfigTaps, type Net } from './networks.js';
 import { trainPhase, type PhaseOutcome } from './phase.js';
-import { teacherMarginWarning } from './advice.js';
+import { hintPairWarnings, teacherMarginWarning, teacherWarnings } from './advice.js';
 import { deriveSeed } from './seeds.js';
 import { selfPairs } from './snapshot.js';
 import { NonFiniteLossError } from './step.js';
@@ -145,7 +145,9 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     const built = buildNet(config.student.model, shape, numClasses, 'student_', deriveSeed(config.seed, 'student-init'));
     owned.push(built);
     await warnRandomLayers(built, 'student', note);
-    const { pairs, student, teacher: teacherNet } = await choosePairs(config, withConfigTaps(built, config.student.taps, 'student'), teacher, note);
+    const teacherSpec = t?.source === 'train' ? t.model : (loaded?.meta?.spec as { family?: unknown } | undefined);
+    const { pairs, student, teacher: teacherNet } = await choosePairs(config, withConfigTaps(built, config.student.taps, 'student'), teacher,
+      typeof teacherSpec?.family === 'string' ? teacherSpec.family : undefined, note, () => run.flush().then(() => run.readLog()).catch(() => ''));
     const outcome = await trainPhase({ ...common, phase: 'student', recipe: recipeOf(config.training), method: config.method,
       net: student, ...(teacherNet ? { teacher: teacherNet } : {}), pairs, resume: ck?.phase === 'student' ? ck : null,
       seed: deriveSeed(config.seed, 'student-data') });
@@ -250,8 +252,8 @@ function checkTeacher(teacher: Net, shape: [number, number, number], numClasses:
  * Hint pairs, and the student and teacher tapped at every layer a pair names. Explicit pairs from the
  * config override the default pairing; their names may omit the engine's layer prefixes.
  */
-async function choosePairs(config: RunConfig, student: Net, loadedTeacher: Net | undefined,
-  note: (l: 'info' | 'warn', m: string) => Promise<void>): Promise<{ pairs: ResolvedHintPair[]; student: Net; teacher?: Net }> {
+async function choosePairs(config: RunConfig, student: Net, loadedTeacher: Net | undefined, teacherFamily: string | undefined,
+  note: (l: 'info' | 'warn', m: string) => Promise<void>, runLog: () => Promise<string>): Promise<{ pairs: ResolvedHintPair[]; student: Net; teacher?: Net }> {
   if (!loadedTeacher) return { pairs: selfPairs(student.taps), student };
   let teacher: Net = loadedTeacher;
   const usesAt = config.method === 'at' || config.method === 'at+kd';
@@ -272,12 +274,19 @@ async function choosePairs(config: RunConfig, student: Net, loadedTeacher: Net |
     await note('info', `attention snapshots show the student only: ${(err as Error).message}`);
     return { pairs: selfPairs(student.taps), student, teacher };
   }
-  for (const p of pairs) if (p.note) await note('info', `hint pair ${p.student} ← ${p.teacher}: ${p.note}`);
-  const sFam = config.student.model.family;
-  const tFam = config.teacher?.source === 'train' ? config.teacher.model.family : undefined;
-  if (usesAt && tFam && tFam !== sFam) {
-    await note('warn', `teacher (${tFam}) and student (${sFam}) are different families; attention transfer across architectures can hurt the student`);
-  }
+  // The warnings the wizard showed before Start (core/train/advice.ts), now in the log with this run's models:
+  // once per run (the service logs the Review step's warnings when it creates the run; a resume repeats none).
+  const logged = await runLog();
+  const warnOnce = async (w: string) => { if (!logged.includes(`warning: ${w}`)) await note('warn', w); };
+  if (usesAt) for (const w of hintPairWarnings(pairs)) await warnOnce(w);
+  else for (const p of pairs) if (p.note) await note('info', `hint pair ${p.student} ← ${p.teacher}: ${p.note}`);
+  const t = config.teacher;
+  const teacherName = t?.source === 'train' ? describeModel(t.model) : t?.source === 'run' ? `the ${t.role ?? 'student'} of run ${t.run}` : 'the teacher file';
+  for (const w of teacherWarnings({
+    usesAt,
+    teacher: { name: teacherName, ...(teacherFamily ? { family: teacherFamily } : {}), params: teacher.model.countParams() },
+    student: { name: describeModel(config.student.model), family: config.student.model.family, params: student.model.countParams() },
+  })) await warnOnce(w);
   return { pairs, student, teacher };
 }
 

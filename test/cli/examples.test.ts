@@ -15,7 +15,9 @@ describe('examples/', () => {
     expect(c.data.format).toBe('cifar10');
     expect(c.teacher).toEqual({ source: 'train', model: { family: 'wrn', depth: 16, widen: 2 } });
     expect(c.student.model).toEqual({ family: 'wrn', depth: 16, widen: 1 });
-    expect(c.attention.beta).toBe(1000);
+    // The authors' β: total = CE + 1000 · Σ at_loss (cifar.py:223), config version 2.
+    expect(c.version).toBe(2);
+    expect(c.attention).toMatchObject({ beta: 1000, form: 'code' });
     expect(c.training).toMatchObject({ epochs: 200, batchSize: 128, lr: 0.1, momentum: 0.9, weightDecay: 5e-4 });
     expect(c.training.schedule.kind).toBe('step');
     if (c.training.schedule.kind !== 'step') return;
@@ -29,7 +31,8 @@ describe('examples/', () => {
 
   it('Fashion-MNIST quick: WRN-10-2 teacher trained first, WRN-10-1 student, AT, 28×28×1, a subset', async () => {
     const c = await readRunConfigFile(path.join(examples, 'fashion-mnist-quick.json'));
-    expect(c.data).toMatchObject({ path: '/usr/share/datasets/fashion-mnist', inputShape: [28, 28, 1], limit: 2000 });
+    expect(c.data).toMatchObject({ path: '/usr/share/datasets/fashion-mnist', inputShape: [28, 28, 1], limit: 2000, testLimit: 2000 });
+    expect(c.version).toBe(2);
     expect(c.teacher).toMatchObject({ source: 'train', model: { family: 'wrn', depth: 10, widen: 2 } });
     expect(c.student.model).toEqual({ family: 'wrn', depth: 10, widen: 1 });
     expect(c.method).toBe('at');

@@ -42,6 +42,20 @@ function write(name: string, value: unknown): string {
 const runFolders = () => (existsSync(runsDir) ? readdirSync(runsDir).filter((n) => !n.startsWith('.')) : []);
 const epochLines = (id: string) => readFileSync(path.join(runsDir, id, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"kind":"epoch"')).length;
 
+describe('atstudio study: usage', () => {
+  it('--help names the subcommands; resume without an id, or an unknown study, is a usage error', async () => {
+    const help = await cli(['study', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/study resume <id>/);
+    const noId = await cli(['study', 'resume', '--runs-dir', runsDir]);
+    expect(noId.code).toBe(2);
+    expect(noId.err).toMatch(/needs a study id/);
+    const unknown = await cli(['study', 'show', 'nope', '--runs-dir', runsDir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/no study "nope"/);
+  });
+});
+
 describe('atstudio study: bad input makes no run folder', () => {
   it.each([
     [{ methods: [] }, /methods: no methods/],
