@@ -224,8 +224,17 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
     }
     warnings.push(...teacherWarnings({
       usesAt: AT_METHODS.has(config.method),
-      teacher: { name: tName, ...(tFamily ? { family: tFamily } : {}), ...(tParams !== undefined ? { params: tParams } : {}), ...(teacherTop1 !== undefined ? { top1: teacherTop1 } : {}) },
-      student: { name: describeModel(config.student.model), family: config.student.model.family, ...(sEst ? { params: sEst.params } : {}), ...(baselineTop1 !== undefined ? { baselineTop1 } : {}) },
+      // Sizes only for a teacher not trained yet (as the run's log does): a file or a run's network may have
+      // seen more images or epochs than its size suggests.
+      teacher: {
+        name: tName, ...(tFamily ? { family: tFamily } : {}), ...(teacherTop1 !== undefined ? { top1: teacherTop1 } : {}),
+        ...(tParams !== undefined && t.source === 'train' ? { params: tParams } : {}),
+        ...(t.source === 'train' && (t.limit ?? config.data.limit) !== undefined ? { trainImages: (t.limit ?? config.data.limit)! } : {}),
+      },
+      student: {
+        name: describeModel(config.student.model), family: config.student.model.family, ...(sEst ? { params: sEst.params } : {}),
+        ...(baselineTop1 !== undefined ? { baselineTop1 } : {}), ...(config.data.limit !== undefined ? { trainImages: config.data.limit } : {}),
+      },
     }));
     if (sEst && tTaps) {
       const explicit = config.attention.pairs?.map((p) => ({ ...p, student: plainTapName(p.student), teacher: plainTapName(p.teacher) }));
