@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { inspectDataset } from '../data/inspect.js';
 import type { DatasetFormat, DatasetInfo } from '../data/types.js';
 import { estimateModel, modelName } from '../models/create.js';
-import { loadTeacher } from '../models/teacher.js';
+import { loadTeacherFile } from '../models/teacher.js';
 import { summarizeModel } from '../models/summary.js';
 import { tapCandidates } from '../models/taps.js';
 import type { ModelFamilySpec, TapInfo } from '../models/types.js';
@@ -92,7 +92,7 @@ function describeSafe(m: ModelFamilySpec): string {
 }
 
 export async function teacherFileView(file: string, taps?: string[]): Promise<TeacherFileView> {
-  const zoo = await loadTeacher(file, taps ? { taps } : {});
+  const zoo = await loadTeacherFile(file, taps ? { taps } : {});
   try {
     const inShape = zoo.model.inputs[0].shape;
     const outShape = zoo.model.outputs[0].shape;

@@ -9,28 +9,11 @@ import { modelToOnnx, OnnxExportError } from '../../core/export/onnxExport.js';
 import { onnx, OPSET } from '../../core/export/onnxProto.js';
 import { addGraphOutputs } from '../../core/export/onnxProto.js';
 import { itWithOrt, runOnnx } from '../helpers/onnxRuntime.js';
+import { randomizeWeights } from '../helpers/randomWeights.js';
 
 beforeAll(async () => { await useBackend('cpu'); });
 const made: ZooModel[] = [];
 afterEach(() => { made.splice(0).forEach((z) => z.model.dispose()); });
-
-/** Every weight random (variances positive), so batch norm's statistics and γ/β matter in the check. */
-export function randomizeWeights(model: tf.LayersModel, seed: number): void {
-  let s = seed;
-  for (const layer of model.layers) {
-    const ws = layer.getWeights();
-    if (!ws.length) continue;
-    const isBn = layer.getClassName() === 'BatchNormalization';
-    const next = ws.map((w, i) => tf.tidy(() => {
-      const r = tf.randomUniform(w.shape, 0, 1, 'float32', s++);
-      if (isBn && i === ws.length - 1) return r.add(0.5); // moving variance
-      if (isBn) return r.sub(0.5);
-      return r.sub(0.5).mul(2 * Math.sqrt(3 / Math.max(1, w.size / w.shape[w.shape.length - 1])));
-    }));
-    layer.setWeights(next);
-    tf.dispose(next);
-  }
-}
 
 function nchw(x: tf.Tensor4D): Float32Array {
   return tf.tidy(() => tf.transpose(x, [0, 3, 1, 2]).dataSync() as Float32Array);
