@@ -12,3 +12,6 @@ export { evaluate } from '../core/eval/index.js';
 export { benchTrainStep } from '../core/bench/trainStepBench.js';
 export { PathPolicy } from '../core/service/paths.js';
 export { validateRunConfig } from '../core/service/wizard.js';
+export { exportStudent, MODEL_EXPORT_FORMATS } from '../core/export/exportStudent.js';
+export type { ModelExportFormat } from '../core/export/exportStudent.js';
+export { appVersion, gitCommit } from '../core/appInfo.js';

@@ -15,6 +15,8 @@ export interface CliIO {
   onInterrupt(handler: () => void): () => void;
   /** Leave at once (a second Ctrl-C while a run is winding down). */
   exit(code: number): void;
+  /** The command line as typed (set by main), recorded in a run's environment.json. */
+  commandLine?: string;
 }
 
 export function processIO(): CliIO {

@@ -79,7 +79,7 @@ async function train(io: CliIO, run: RunHandle, backend: Awaited<ReturnType<type
   });
   try {
     await runTraining(run, {
-      onEvent: view.onEvent, control, backend, resume,
+      onEvent: view.onEvent, control, backend, resume, ...(io.commandLine ? { invocation: `${io.commandLine} (in ${io.cwd})` } : {}),
       ...(flags.epochs !== undefined ? { epochsOverride: flags.epochs } : {}),
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
     });

@@ -19,6 +19,7 @@ import { teacherMarginWarning } from '../train/advice.js';
 import type { DatasetView, EstimateRequest, ModelEstimate, TeacherFileView, ValidationResult } from './api.js';
 import { ServiceError } from './errors.js';
 import type { PathPolicy } from './paths.js';
+import { teacherFileIssue } from './teacherCheck.js';
 
 export async function datasetView(file: string, format?: DatasetFormat | 'auto'): Promise<DatasetView> {
   const info = await inspectDataset(file, format ? { format } : {});
@@ -128,7 +129,7 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
   }
   const issues: { path: string; message: string }[] = [];
   const warnings: string[] = [];
-  const pathIssue = async (p: string, field: string, kind: 'file' | 'folder') => {
+  const pathIssue = async (p: string, field: string, kind: 'file' | 'folder' | 'any') => {
     try {
       const abs = ctx.paths.check(p, field, 'read');
       const st = await fs.stat(abs).catch(() => null);
@@ -142,7 +143,8 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
   await pathIssue(config.data.path, 'data.path', 'folder');
   const t = config.teacher;
   let teacherTop1: number | undefined;
-  if (t?.source === 'file') await pathIssue(t.path, 'teacher.path', 'file');
+  // A folder is read too: a SavedModel folder gets its name and the way to convert it.
+  if (t?.source === 'file') await pathIssue(t.path, 'teacher.path', 'any');
   if (t?.source === 'run') {
     if (!isValidRunId(t.run) || !(await ctx.store.exists(t.run))) issues.push({ path: 'teacher.run', message: `no run ${JSON.stringify(t.run)} in the runs folder` });
     else {
@@ -162,6 +164,13 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
     } catch (err) {
       issues.push({ path: 'data.path', message: (err as Error).message });
     }
+  }
+
+  // The teacher file: a format the engine reads, loadable, fitting the data (before any run folder exists).
+  if (t?.source === 'file' && !issues.some((i) => i.path === 'teacher.path')) {
+    const problem = await teacherFileIssue(ctx.paths.check(t.path, 'teacher.path', 'read'),
+      { ...(config.data.inputShape ? { inputShape: config.data.inputShape } : {}), ...(info ? { numClasses: info.classes.length } : {}) }, t.taps);
+    if (problem) issues.push({ path: 'teacher.path', message: problem });
   }
 
   // Advice: only worth computing for a config that can run.

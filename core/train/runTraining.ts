@@ -11,6 +11,7 @@ import type { Phase, RunEvent } from '../events/index.js';
 import { pairHints, type ResolvedHintPair } from '../attention/index.js';
 import { summarizeModel } from '../models/index.js';
 import { collectEnvironment, type Checkpoint, type RunHandle } from '../runs/index.js';
+import { datasetFingerprint } from '../runs/datasetFingerprint.js';
 import { encodePng } from '../data/samples.js';
 import { evaluate, measureLatency, weightFileBytes, writeModelMeta } from '../eval/index.js';
 import { buildNet, inputShapeOf, loadTeacherNet, randomTrainingLayers, resolveLayerName, retap, teacherModelPath, withConfigTaps, type Net } from './networks.js';
@@ -50,8 +51,10 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     // --- backend and environment -------------------------------------------------------------------
     const backend = await ensureBackend(opts.backend, config);
     const previousEnv = opts.resume ? await run.readEnvironment() : null;
-    await run.writeEnvironment({ ...collectEnvironment(backend as unknown as { name: string; reason: string }),
-      ...(previousEnv ? { earlierStarts: [...((previousEnv.earlierStarts as unknown[]) ?? []), { backend: previousEnv.backend, recordedAt: previousEnv.recordedAt }] } : {}) });
+    const environment = { ...collectEnvironment(backend as unknown as { name: string; reason: string }),
+      ...(opts.invocation ? { invocation: opts.invocation } : {}),
+      ...(previousEnv ? { earlierStarts: [...((previousEnv.earlierStarts as unknown[]) ?? []), { backend: previousEnv.backend, recordedAt: previousEnv.recordedAt, invocation: previousEnv.invocation }] } : {}) };
+    await run.writeEnvironment(environment);
 
     // --- where to start -----------------------------------------------------------------------------
     if (opts.resume) {
@@ -84,6 +87,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
       validationSplit: config.data.validationSplit, seed: config.seed,
     });
     for (const n of data.info.notes ?? []) await note('info', `data: ${n}`);
+    await run.writeEnvironment({ ...environment, dataset: await datasetFingerprint(config.data.path, data) });
     const shape = data.train.shape;
     const numClasses = data.info.classes.length;
     if (config.probes > data.test.count) throw new Error(`probes (${config.probes}) exceeds the ${data.test.count} test images`);
@@ -114,7 +118,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
         result.teacher = summary(outcome);
         if (outcome.status === 'cancelled') throw new Cancelled();
         const modelPath = await run.saveModel('teacher', net.model);
-        await writeModelMeta(path.dirname(modelPath), { normalization, taps: net.taps, spec: t.model, classes: data.info.classes });
+        await writeModelMeta(path.dirname(modelPath), { normalization, taps: net.taps, spec: t.model, classes: data.info.classes, inputShape: shape });
         await note('info', `teacher ${describeModel(t.model)} trained: test top-1 ${pct(outcome.last?.top1)} (best ${pct(outcome.best?.top1)})`);
         loaded = { net, meta: null, source: modelPath };
       }
@@ -137,7 +141,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
 
     // --- the exported student -----------------------------------------------------------------------
     const modelPath = await run.saveModel('student', student.model);
-    await writeModelMeta(path.dirname(modelPath), { normalization, taps: student.taps, spec: config.student.model, classes: data.info.classes });
+    await writeModelMeta(path.dirname(modelPath), { normalization, taps: student.taps, spec: config.student.model, classes: data.info.classes, inputShape: shape });
     const final = await finalStats(student, modelPath, shape);
     const env = (await run.readEnvironment()) ?? {};
     await run.writeEnvironment({ ...env, student: { ...final, latency: final.latency } });

@@ -16,6 +16,8 @@ export interface TrainOptions {
   resume?: boolean;
   /** The backend already chosen (core/backend selectBackend); chosen here from the config when absent. */
   backend?: BackendChoice;
+  /** What started the run, recorded in environment.json: the exact command line, or the app action. */
+  invocation?: string;
 }
 
 export interface PhaseSummary {
