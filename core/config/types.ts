@@ -35,7 +35,7 @@ export interface TrainingRecipe {
 export type TeacherConfig =
   /** Train the teacher first in this run (phase 'teacher'); `training` overrides the student's recipe. */
   | { source: 'train'; model: ModelFamilySpec; training?: Partial<TrainingRecipe> }
-  /** A TF.js LayersModel on disk (path to model.json). */
+  /** A teacher file on disk: a TF.js model.json or an ONNX .onnx (told by its bytes). */
   | { source: 'file'; path: string; taps?: string[] }
   /** The student (or trained teacher) of another run in the same runs folder. */
   | { source: 'run'; run: string; role?: 'student' | 'teacher'; taps?: string[] };

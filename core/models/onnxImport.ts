@@ -93,6 +93,11 @@ function samePads(inSize: number, k: number, s: number, d = 1): [number, number]
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
+/** An ONNX tensor name as a TF.js layer name (which must match /^[A-Za-z0-9][-A-Za-z0-9._/]*$/). */
+export function legalLayerName(onnxName: string): string {
+  return onnxName.replace(/^[^A-Za-z0-9]+/, '').replace(/[^-A-Za-z0-9._/]/g, '_') || 'tensor';
+}
+
 export function onnxToLayersModel(bytes: Uint8Array, file: string): OnnxImport {
   const m = parseOnnx(bytes, file);
   const g = m.graph!;
@@ -114,8 +119,7 @@ export function onnxToLayersModel(bytes: Uint8Array, file: string): OnnxImport {
 
   const used = new Set<string>();
   const layerName = (onnxName: string) => {
-    let base = onnxName.replace(/^[^A-Za-z0-9]+/, '').replace(/[^-A-Za-z0-9._/]/g, '_') || 'tensor';
-    if (!/^[A-Za-z0-9]/.test(base)) base = `t${base}`;
+    const base = legalLayerName(onnxName);
     let n = base, i = 1;
     while (used.has(n)) n = `${base}_${i++}`;
     used.add(n);

@@ -7,6 +7,7 @@ import type { ModelFamilySpec, RunConfig } from '../config/index.js';
 import { RunStore, type RunHandle } from '../runs/index.js';
 import { readModelMeta, type ModelMeta } from '../eval/index.js';
 import type { PhaseNet } from './phase.js';
+import { legalLayerName } from '../models/onnxImport.js';
 
 export interface Net extends PhaseNet {
   taps: TapInfo[];
@@ -20,6 +21,8 @@ export interface Net extends PhaseNet {
 export function resolveLayerName(model: tf.LayersModel, name: string, who: string): string {
   const names = model.layers.map((l) => l.name);
   if (names.includes(name)) return name;
+  // An ONNX teacher's layers carry its tensor names made legal ("/layer1/Relu_output_0" → "layer1/Relu_output_0").
+  if (names.includes(legalLayerName(name))) return legalLayerName(name);
   const matches = names.filter((n) => n.length > name.length && n.endsWith(name) && /[^A-Za-z0-9]$/.test(n.slice(0, n.length - name.length)));
   if (matches.length === 1) return matches[0];
   throw new Error(matches.length > 1

@@ -14,6 +14,7 @@ import { floatTensor, int64Tensor, node, onnx, valueInfo } from '../../core/expo
 import { onnxToLayersModel } from '../../core/models/onnxImport.js';
 import { loadOnnxTeacher } from '../../core/models/onnxTeacher.js';
 import { loadTeacherFile } from '../../core/models/teacher.js';
+import { resolveLayerName } from '../../core/train/networks.js';
 import { itWithOrt, runOnnx } from '../helpers/onnxRuntime.js';
 import { randomizeWeights } from '../helpers/randomWeights.js';
 
@@ -108,6 +109,8 @@ describe('ONNX teachers', () => {
     // A tap chosen by its ONNX name.
     const chosen = await loadOnnxTeacher(file, { taps: ['/features/relu1/Relu_output_0'], check: false });
     expect(chosen.taps).toEqual([{ name: 'features/relu1/Relu_output_0', shape: [10, 10, 4] }]);
+    // A run config's taps and hint pairs may use the ONNX names too.
+    expect(resolveLayerName(chosen.model, '/features/relu2/Relu_output_0', 'teacher')).toBe('features/relu2/Relu_output_0');
     tf.dispose([x, ours]);
     t.model.dispose();
     chosen.model.dispose();
