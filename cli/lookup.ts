@@ -3,7 +3,11 @@ import { UsageError } from './errors.js';
 import type { RunStore } from './engine.js';
 
 export async function resolveRunId(store: RunStore, ref: string, runsDir: string): Promise<string> {
-  const runs = await store.list();
+  const { runs, problems } = await store.scan();
+  // A run whose config.json or status.json cannot be read is still there: say what is wrong with it.
+  const damaged = problems.find((p) => p.id === ref) ?? (problems.filter((p) => p.id.startsWith(ref)).length === 1 && !runs.some((r) => r.id.startsWith(ref))
+    ? problems.find((p) => p.id.startsWith(ref)) : undefined);
+  if (damaged) throw new Error(`run ${damaged.id} is damaged: ${damaged.error}`);
   const exact = runs.find((r) => r.id === ref);
   if (exact) return exact.id;
   const byPrefix = runs.filter((r) => r.id.startsWith(ref));

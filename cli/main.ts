@@ -5,7 +5,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { CommanderError } from 'commander';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, UsageError } from './errors.js';
-import { processIO, type CliIO } from './io.js';
+import { notifyStdoutClosed, processIO, type CliIO } from './io.js';
 import { buildProgram } from './program.js';
 
 export type { CliIO } from './io.js';
@@ -47,10 +47,14 @@ function invokedDirectly(): boolean {
 }
 
 if (invokedDirectly()) {
-  // `atstudio runs --json | head` closes the pipe early: that is not an error.
+  // `atstudio runs --json | head` closes the pipe early: that is not an error. A run being trained is not
+  // dropped silently though: it stops at a checkpoint, cancelled and resumable, and exits 141 (SIGPIPE).
+  let pipeClosed = false;
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
-    throw err;
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+    if (pipeClosed) return;
+    pipeClosed = true;
+    if (!notifyStdoutClosed()) process.exit(process.exitCode ?? EXIT_OK);
   });
   // With --json stdout carries only JSON lines: send any library chatter written with console.log to stderr.
   if (process.argv.includes('--json')) console.log = console.info = (...args: unknown[]) => console.error(...args);

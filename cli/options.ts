@@ -2,7 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import { isWrnDepth, type ModelFamilySpec } from './engine.js';
 
-export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 export function positiveInt(value: string): number {
   const n = Number(value);
@@ -10,6 +10,13 @@ export function positiveInt(value: string): number {
     throw new InvalidArgumentError('expected a whole number ≥ 1.');
   }
   return n;
+}
+
+/** "64" or "64,128": batch sizes, each a whole number ≥ 1. */
+export function positiveIntList(value: string): number[] {
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === '')) throw new InvalidArgumentError('expected whole numbers ≥ 1, separated by commas (e.g. 64,128).');
+  return parts.map((p) => positiveInt(p));
 }
 
 export function backendName(value: string): string {

@@ -2,7 +2,7 @@
 // command's return value is the exit code.
 import { Command, Option } from 'commander';
 import type { CliIO } from './io.js';
-import { backendName, modelName, positiveInt, shape } from './options.js';
+import { backendName, modelName, positiveInt, positiveIntList, shape } from './options.js';
 import { trainCommand, resumeCommand } from './commands/train.js';
 import { evalCommand, type EvalFlags } from './commands/eval.js';
 import { runsCommand } from './commands/runs.js';
@@ -12,9 +12,10 @@ import { benchCommand } from './commands/bench.js';
 import { serveCommand, type ServeFlags } from './commands/serve.js';
 import { exportCommand, type ExportFlags } from './commands/export.js';
 import { appVersion, gitCommit } from './engine.js';
+import { studyCommand, type StudyFlags } from './commands/study.js';
 
 const RUNS_DIR_HELP = 'folder of runs (default: $ATSTUDIO_RUNS_DIR, else the per-user data folder)';
-const BACKEND_HELP = 'tensorflow-gpu, tensorflow, wasm, cpu or auto (default: $ATSTUDIO_BACKEND, else auto)';
+const BACKEND_HELP = 'tensorflow-gpu, webgpu, tensorflow, wasm, cpu or auto (default: $ATSTUDIO_BACKEND, else auto)';
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('atstudio')
@@ -37,8 +38,9 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   program.command('train')
     .description('train a run from a config file (teacher first when the config says so, then the student)')
     .argument('<config>', 'run config (JSON), see examples/')
-    .option('--epochs <n>', 'override the number of epochs (teacher and student)', positiveInt)
+    .option('--epochs <n>', 'override the number of epochs (teacher and student); written into the run\'s config.json', positiveInt)
     .option('--limit <n>', 'use only the first N training and N test examples (a quick trial of a config)', positiveInt)
+    .option('--test-limit <n>', 'use only the first N test examples (with --limit: instead of N)', positiveInt)
     .option('--seeds <n>', 'train N runs, with the config\'s seed, seed + 1, …, then print their mean ± spread', positiveInt)
     .addOption(backend()).addOption(json()).addOption(runsDir())
     .action(act((config: string, o: Record<string, never>) => trainCommand(io, config, o)));
@@ -48,6 +50,14 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .argument('<run>', 'run id (or a unique prefix of it, or its name)')
     .addOption(backend()).addOption(json()).addOption(runsDir())
     .action(act((run: string, o: Record<string, never>) => resumeCommand(io, run, o)));
+
+  program.command('study')
+    .description('does attention transfer help here? the teacher once, then every method × seed (× β) on the same student, one run after another, then mean ± spread per method and the difference from the baseline with its 95 % interval.  `study <config>` starts one; `study resume <id>` continues a stopped one; `study show <id>`, `study list`, `study report <id> [--out file.html]` read them back')
+    .argument('<config|resume|show|list|report>', 'a study config (JSON, see examples/), or what to do with an existing study')
+    .argument('[study]', 'study id (or a unique prefix, or its name) for resume, show and report')
+    .option('--out <file>', 'report: where to write the HTML (default study-<id>.html)')
+    .addOption(backend()).addOption(json()).addOption(runsDir())
+    .action(act((what: string, id: string | undefined, o: StudyFlags) => studyCommand(io, what, id, o)));
 
   program.command('eval')
     .description("top-1, top-5 and loss of a run's student (or a model file) on a dataset's test split")
@@ -85,7 +95,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 
   program.command('bench')
     .description('images/s of one AT training step on this machine (teacher forward, student forward+backward, SGD)')
-    .option('--batch <n>', 'batch size (default 64)', positiveInt)
+    .option('--batch <n[,n…]>', 'batch sizes (default 64,128)', positiveIntList)
     .option('--student <model>', 'student, e.g. wrn-16-1 (default)', modelName)
     .option('--teacher <model>', 'teacher, e.g. wrn-16-2 (default)', modelName)
     .option('--input-shape <HxWxC>', 'image shape (default 32x32x3)', shape)
@@ -95,10 +105,11 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .action(act((o: Record<string, never>) => benchCommand(io, o)));
 
   program.command('serve')
-    .description('serve the app and its API over HTTP + WebSocket (loopback by default; another host needs a token)')
+    .description('serve the app and its API over HTTP + WebSocket (loopback by default, with a token; files confined to the runs folder and --root folders)')
     .option('--port <n>', 'port (default 7860)', positiveInt)
     .option('--host <host>', 'address to bind (default 127.0.0.1)')
-    .option('--token <token>', 'access token (default: none on loopback, a random one elsewhere)')
+    .option('--token <token>', 'access token (default: a random one, printed in the address to open)')
+    .option('--no-token', 'no token: any local process or user could use the server (loopback only)')
     .option('--root <dir>', 'a folder the browser may open (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(runsDir())
     .action(act((o: ServeFlags) => serveCommand(io, o)));
@@ -107,12 +118,15 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 Examples:
   atstudio inspect /usr/share/datasets/fashion-mnist
   atstudio train examples/fashion-mnist-quick.json --limit 500 --epochs 1
+  atstudio study examples/fashion-mnist-study.json
+  atstudio study resume <study>
   atstudio runs
   atstudio compare <run> <run>
   atstudio eval <run> --data /usr/share/datasets/fashion-mnist
   atstudio export <run> --format onnx --out student.onnx
 
-Exit codes: 0 success, 1 failure (bad config, bad data, failed run), 2 usage error, 130 interrupted.`);
+Exit codes: 0 success, 1 failure (bad config, bad data, failed run), 2 usage error; a run stopped at a
+checkpoint (resumable) by Ctrl-C exits 130, by SIGTERM 143, by SIGHUP 129, by a closed stdout 141.`);
 
   return program;
 }

@@ -28,7 +28,9 @@ export class ProgressView {
   done?: Extract<RunEvent, { type: 'done' }>;
 
   /** `epochs` gives E in "epoch e/E" until the phase's first epoch event says it. */
-  constructor(private readonly io: CliIO, readonly mode: ProgressMode, private readonly epochs: Record<Phase, number>) {}
+  /** `prefix` leads the bar (a study puts "run k/n, time left" there). */
+  constructor(private readonly io: CliIO, readonly mode: ProgressMode, private readonly epochs: Record<Phase, number>,
+    private readonly prefix?: (e: StepEvent) => string) {}
 
   /** Feed one engine event. */
   onEvent = (e: RunEvent): void => {
@@ -93,13 +95,13 @@ export class ProgressView {
     const payload = {
       phase: e.phase, epoch: e.epoch, epochs: this.epochs[e.phase] ?? '?', totalSteps: e.totalSteps,
       loss: num(e.loss, 4), ips: Number.isFinite(e.imagesPerSec) ? e.imagesPerSec.toFixed(1) : '–',
-      remaining: duration(e.etaSeconds),
+      remaining: duration(e.etaSeconds), prefix: this.prefix?.(e) ?? '',
     };
     if (key !== this.barKey) {
       this.stopBar();
       this.multi = new cliProgress.MultiBar({
         stream: this.io.stdout as NodeJS.WritableStream,
-        format: '{phase} | epoch {epoch}/{epochs} | step {value}/{totalSteps} [{bar}] | loss {loss} | {ips} img/s | ETA {remaining}',
+        format: '{prefix}{phase} | epoch {epoch}/{epochs} | step {value}/{totalSteps} [{bar}] | loss {loss} | {ips} img/s | ETA {remaining}',
         barsize: 20, hideCursor: true, clearOnComplete: true, fps: 5,
       }, cliProgress.Presets.shades_classic);
       this.bar = this.multi.create(e.totalSteps, e.step, payload);

@@ -43,7 +43,8 @@ if (runtime.ok) {
     await Promise.all([imp('serve/index.js'), imp('core/service/index.js'), imp('cli/runsDir.js')]);
   const runsDir = defaultRunsDir(process.env);
   // Training in a child process, as in the desktop app: a crash there cannot stop the server.
-  const api = createService({ runsDir, engine: childProcessEngine() });
+  // Exports and folder listings confined to the runs folder and the working folder, as `atstudio serve`.
+  const api = createService({ runsDir, engine: childProcessEngine(), fileRoots: [runsDir, process.cwd()], listAlso: ['/usr/share/datasets'] });
   const port = process.env.ATSTUDIO_PORT !== undefined ? Number(process.env.ATSTUDIO_PORT) : 7860;
   let server;
   try {
@@ -52,7 +53,9 @@ if (runtime.ok) {
     await api.close();
     fail(`serve mode could not start: ${err instanceof Error ? err.message : String(err)}`);
   }
-  console.log(`Attention Transfer Studio is running at ${server.url} (runs in ${runsDir}). Press Ctrl-C to stop.`);
+  // The address carries the token (a random one: loopback is no trust boundary); opening it sets a cookie.
+  const open = server.token ? `${server.url}?token=${server.token}` : server.url;
+  console.log(`Attention Transfer Studio is running at ${open} (runs in ${runsDir}). Press Ctrl-C to stop.`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -61,6 +64,5 @@ if (runtime.ok) {
     await api.close();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop());
 }

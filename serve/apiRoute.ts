@@ -7,6 +7,21 @@ import type { ServiceErrorCode } from '../core/service/errors.js';
 import { sendJson } from './headers.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** No API method takes more than a few arguments; a config is a few levels deep. More is refused (400). */
+export const MAX_ARGS = 16;
+export const MAX_DEPTH = 32;
+
+/** Whether a parsed JSON value nests deeper than `max` (checked without recursion, so it cannot overflow). */
+export function nestsDeeper(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return false;
+}
 
 const METHOD_SET: ReadonlySet<string> = new Set(API_METHODS);
 
@@ -85,6 +100,8 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, name:
     const parsed: unknown = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     const a = (parsed as { args?: unknown } | null)?.args ?? [];
     if (!Array.isArray(a)) throw new Error('args must be an array');
+    if (a.length > MAX_ARGS) throw new Error(`${a.length} arguments; no API method takes more than ${MAX_ARGS}`);
+    if (nestsDeeper(a, MAX_DEPTH)) throw new Error(`the arguments nest deeper than ${MAX_DEPTH} levels`);
     args = a;
   } catch (err) {
     return sendError(res, 'invalid', `Bad request body: ${err instanceof Error ? err.message : String(err)}`);

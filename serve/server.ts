@@ -1,5 +1,5 @@
 // Serve mode: the application service over HTTP (POST /api/<method>) and a WebSocket (/events), plus
-// the built renderer and run files. Loopback by default with no token; any other host needs a token.
+// the built renderer and run files. A token on every host by default; none only when asked, on loopback.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -17,8 +17,9 @@ export interface ServeOptions {
   /** Default 7860; 0 picks a free port. */
   port?: number;
   /**
-   * undefined: none on loopback, a fresh random one elsewhere; null: none (loopback only);
-   * a string: required on every request and socket, on any host.
+   * undefined: a fresh random one, on every host (loopback is no trust boundary: any local process or
+   * user could otherwise drive the API); null: none (loopback only, asked for with --no-token);
+   * a string: required on every request and socket.
    */
   token?: string | null;
   /** The built renderer (renderer/dist); without it, / shows a page saying the UI is not built. */
@@ -55,11 +56,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const loopback = isLoopbackHost(host);
   const log = opts.log ?? (() => {});
   let token: string | null;
-  if (opts.token === undefined) token = loopback ? null : generateToken();
+  if (opts.token === undefined) token = generateToken();
   else token = opts.token;
   if (token !== null && token.trim() === '') token = null;
   if (!loopback && token === null) {
-    throw new ServeError(`Refusing to serve on ${host} without a token: anyone who can reach it could start runs and read files. Omit --token to get a random one, or bind to 127.0.0.1.`);
+    throw new ServeError(`Refusing to serve on ${host} without a token: anyone who can reach it could start runs and read files. Omit --token to get a random one; --no-token is for 127.0.0.1 only.`);
   }
 
   const hub = new EventHub({ api: opts.api, pingIntervalMs: opts.pingIntervalMs, log });

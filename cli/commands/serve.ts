@@ -4,32 +4,44 @@ import * as path from 'node:path';
 import type { CliIO } from '../io.js';
 import { resolveRunsDir } from '../runsDir.js';
 import { createService, childProcessEngine } from '../../core/service/index.js';
+import { DATASETS_DIR } from '../../core/service/directory.js';
 import { defaultPdfRenderer } from '../../core/report/chromiumPdf.js';
 import { startServer, defaultStaticDir, isLoopbackHost } from '../../serve/index.js';
 
-export interface ServeFlags { port?: number; host?: string; token?: string; root?: string[]; runsDir?: string }
+export interface ServeFlags { port?: number; host?: string; token?: string | false; root?: string[]; runsDir?: string }
 
 export async function serveCommand(io: CliIO, flags: ServeFlags): Promise<number> {
   const runsDir = resolveRunsDir(flags.runsDir, io.env, io.cwd);
   const host = flags.host ?? '127.0.0.1';
-  // Folders the browser may open (datasets, teachers, exports). On loopback with none named, the user's
-  // own machine is theirs to browse; a remote server is confined to the runs folder and the working folder.
+  // Folders the browser may use: writes (exports) and listings go only to the runs folder and the --root
+  // folders (the working folder when none is named), on every host. Reads of a dataset or teacher path
+  // typed in the wizard are open on loopback (the token guards it) and confined like the rest elsewhere.
   const named = (flags.root ?? []).map((r) => path.resolve(io.cwd, r));
-  const roots = named.length > 0 ? [runsDir, ...named] : isLoopbackHost(host) ? undefined : [runsDir, io.cwd];
+  const fileRoots = [runsDir, ...(named.length > 0 ? named : [io.cwd])];
+  const loopback = isLoopbackHost(host);
+  const roots = named.length > 0 || !loopback ? fileRoots : undefined;
   const renderPdf = defaultPdfRenderer(io.env);
-  const api = createService({ runsDir, roots, engine: childProcessEngine(), ...(renderPdf ? { renderPdf } : {}) });
+  const api = createService({ runsDir, roots, fileRoots, ...(roots ? {} : { listAlso: [DATASETS_DIR] }),
+    engine: childProcessEngine(), ...(renderPdf ? { renderPdf } : {}) });
   const server = await startServer({
-    api, host, port: flags.port ?? 7860, token: flags.token, staticDir: defaultStaticDir(), runsDir,
+    api, host, port: flags.port ?? 7860, token: flags.token === false ? null : flags.token, staticDir: defaultStaticDir(), runsDir,
     log: (line) => io.stderr.write(line + '\n'),
+  }).catch(async (err: unknown) => {
+    await api.close();
+    throw err;
   });
   // startServer's log has already announced the address; with a token, print the address that opens it.
   if (server.token) io.stdout.write(`open: ${server.url}?token=${server.token}\n`);
-  io.stdout.write(`runs: ${runsDir}${roots ? `; files limited to ${roots.join(', ')}` : ''}\n`);
+  io.stdout.write(`runs: ${runsDir}; files written and listed only in ${fileRoots.join(', ')}${roots ? '' : ` (and ${DATASETS_DIR} listed)`}\n`);
+  if (!server.token) io.stdout.write('no token (--no-token): any process or user on this machine can use the server\n');
   if (server.token) io.stdout.write(`token: ${server.token} (needed on every request)\n`);
   io.stdout.write('Press Ctrl-C to stop.\n');
-  await new Promise<void>((resolve) => {
-    const off = io.onInterrupt(() => { off(); resolve(); });
+  // Ctrl-C, SIGTERM and SIGHUP stop the server and the service (a run in training stops at a checkpoint
+  // and is queued to continue); a closed stdout does not (nothing is written there after the start).
+  const signal = await new Promise<string>((resolve) => {
+    const off = io.onInterrupt((why) => { if (why !== 'EPIPE') { off(); resolve(why ?? 'SIGINT'); } });
   });
+  io.stderr.write(`${signal}: stopping the server…\n`);
   await server.close();
   await api.close();
   return 0;

@@ -3,17 +3,17 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { chooseBackend } from '../backend.js';
-import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, oneLine, UsageError } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { EXIT_FAILURE, EXIT_OK, oneLine, UsageError } from '../errors.js';
+import { interruptExitCode, type CliIO, type InterruptReason } from '../io.js';
 import { resolveRunId } from '../lookup.js';
 import { ProgressView, progressMode } from '../progress.js';
 import { resolveRunsDir } from '../runsDir.js';
-import { createTrainControl, PathPolicy, readRunConfigFile, runTraining, RunStore, teacherRecipe, validateRunConfig, type RunHandle } from '../engine.js';
+import { applyOverrides, assertRunUnlocked, createTrainControl, PathPolicy, readRunConfigFile, runTraining, RunStore, teacherRecipe, validateRunConfig, type RunHandle } from '../engine.js';
 import { summaryLines } from './summary.js';
 import { runMetrics } from './metrics.js';
 import { seedSpreadLines } from './compare.js';
 
-export interface TrainFlags { epochs?: number; limit?: number; backend?: string; json?: boolean; runsDir?: string; seeds?: number }
+export interface TrainFlags { epochs?: number; limit?: number; testLimit?: number; backend?: string; json?: boolean; runsDir?: string; seeds?: number }
 
 /** At most this many runs from one `--seeds`: each is a whole training run. */
 const MAX_SEEDS = 10;
@@ -23,12 +23,20 @@ export async function trainCommand(io: CliIO, configFile: string, flags: TrainFl
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
   const config = await readRunConfigFile(file);
   const store = new RunStore(resolveRunsDir(flags.runsDir, io.env, io.cwd));
-  const resolved = resolvePaths(config, path.dirname(file));
+  // --epochs/--limit/--test-limit go into the run's config.json, so that file alone says what ran.
+  const resolved = applyOverrides(resolvePaths(config, path.dirname(file)), {
+    ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}),
+    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+    ...(flags.testLimit !== undefined ? { testLimit: flags.testLimit } : {}),
+  });
+  // The backend first: the checks below build models (the teacher's taps), and the first model built in a
+  // process starts TF.js's default backend — wasm (priority 2, tfjs-backend-wasm dist/base.js:22) on one
+  // thread, which the process then keeps.
+  const backend = await chooseBackend(io, flags.backend, config.backend);
   // The checks the app makes before a start (dataset and teacher exist, a teacher run is done…): a config
   // that cannot run leaves no run folder behind.
-  const v = await validateRunConfig(resolved, { paths: new PathPolicy(undefined, store.runsDir), store });
+  const v = await validateRunConfig(resolved, { paths: new PathPolicy(undefined, store.runsDir), store, deep: true });
   if (!v.ok) throw new Error(`${file}: the run cannot start: ${v.issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`);
-  const backend = await chooseBackend(io, flags.backend, config.backend);
   const n = flags.seeds ?? 1;
   if (n > MAX_SEEDS) throw new UsageError(`--seeds ${n}: at most ${MAX_SEEDS} runs at a time`);
   if (n === 1) return train(io, await store.create(resolved), backend, flags, false);
@@ -51,6 +59,8 @@ export async function resumeCommand(io: CliIO, ref: string, flags: TrainFlags): 
   const runsDir = resolveRunsDir(flags.runsDir, io.env, io.cwd);
   const store = new RunStore(runsDir);
   const run = await store.open(await resolveRunId(store, ref, runsDir));
+  // Another process training it (the lock) is the first thing to say; runTraining checks again, atomically.
+  await assertRunUnlocked(run.dir, run.id);
   const status = await run.readStatus();
   if (status.status === 'done') throw new UsageError(`run ${run.id} is already done; nothing to resume`);
   const backend = await chooseBackend(io, flags.backend, run.config.backend);
@@ -60,32 +70,36 @@ export async function resumeCommand(io: CliIO, ref: string, flags: TrainFlags): 
 async function train(io: CliIO, run: RunHandle, backend: Awaited<ReturnType<typeof chooseBackend>>,
   flags: TrainFlags, resume: boolean): Promise<number> {
   const view = new ProgressView(io, progressMode(io, !!flags.json), {
-    teacher: flags.epochs ?? teacherRecipe(run.config).epochs,
-    student: flags.epochs ?? run.config.training.epochs,
+    teacher: teacherRecipe(run.config).epochs,
+    student: run.config.training.epochs,
   });
   view.line(`${resume ? 'resuming' : 'run'} ${run.id} → ${run.dir}`);
   const control = createTrainControl();
   let interrupts = 0;
-  const off = io.onInterrupt(() => {
+  let reason: InterruptReason | undefined;
+  const off = io.onInterrupt((why) => {
     interrupts++;
     if (interrupts === 1) {
-      // Cancel between steps so the checkpoint and status are written; the run stays resumable.
-      io.stderr.write('\ncancelling after the current step… (Ctrl-C again to quit at once)\n');
+      // Ctrl-C, SIGTERM (a service manager, docker stop, kill), SIGHUP (the terminal went away) and a
+      // closed stdout all stop the same way: between steps, so the checkpoint and status are written and
+      // the run stays resumable; the exit code then says which (130, 143, 129, 141).
+      reason = why;
+      const what = { SIGINT: '', SIGTERM: 'SIGTERM: ', SIGHUP: 'SIGHUP: ', EPIPE: 'stdout was closed: ' }[why ?? 'SIGINT'];
+      io.stderr.write(`\n${what}cancelling after the current step… (Ctrl-C again to quit at once)\n`);
+      void run.log(`${why ?? 'SIGINT'}${why === 'EPIPE' ? ' (nobody reads stdout any more)' : ''}: cancelling after the current step`).catch(() => undefined);
       control.cancel();
-    } else {
+    } else if (why !== 'EPIPE') {
       view.stopBar();
-      io.exit(EXIT_INTERRUPTED);
+      io.exit(interruptExitCode(why));
     }
   });
   try {
     await runTraining(run, {
       onEvent: view.onEvent, control, backend, resume, ...(io.commandLine ? { invocation: `${io.commandLine} (in ${io.cwd})` } : {}),
-      ...(flags.epochs !== undefined ? { epochsOverride: flags.epochs } : {}),
-      ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
     });
     view.stopBar();
     const status = (await run.readStatus()).status;
-    if (status === 'cancelled' || view.cancelled || interrupts > 0) return EXIT_INTERRUPTED;
+    if (status === 'cancelled' || view.cancelled || interrupts > 0) return interruptExitCode(reason);
     if (status === 'failed' || view.failed) {
       io.stderr.write(`atstudio: run ${run.id} failed: ${view.failed ?? 'see its log'}\n`);
       return EXIT_FAILURE;
@@ -94,15 +108,16 @@ async function train(io: CliIO, run: RunHandle, backend: Awaited<ReturnType<type
     return EXIT_OK;
   } catch (err) {
     view.stopBar();
-    io.stderr.write(`atstudio: run ${run.id} failed: ${oneLine(err)}\n`);
-    return interrupts > 0 ? EXIT_INTERRUPTED : EXIT_FAILURE;
+    // Refused before it touched the folder (another process trains it): not a failure of this run.
+    io.stderr.write(`atstudio: ${(err as Error).name === 'RunLockedError' ? '' : `run ${run.id} failed: `}${oneLine(err)}\n`);
+    return interrupts > 0 ? interruptExitCode(reason) : EXIT_FAILURE;
   } finally {
     off();
   }
 }
 
 /** Relative dataset and teacher paths in a config file mean "relative to that file", not to the shell. */
-function resolvePaths<T extends { data: { path: string }; teacher?: unknown }>(config: T, dir: string): T {
+export function resolvePaths<T extends { data: { path: string }; teacher?: unknown }>(config: T, dir: string): T {
   const out = { ...config, data: { ...config.data, path: path.resolve(dir, config.data.path) } };
   const t = config.teacher as { source?: string; path?: string } | undefined;
   if (t?.source === 'file' && t.path) out.teacher = { ...t, path: path.resolve(dir, t.path) };

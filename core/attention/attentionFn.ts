@@ -1,6 +1,7 @@
 // The paper's spatial attention mapping functions F: (batch, H, W, C) → (batch, H, W), before normalization.
 // NHWC here; the reference code is NCHW, so its channel axis 1 is our axis 3.
 import { tf } from '../tf.js';
+import { MIN_ATTENTION_P } from '../config/types.js';
 
 export type AttentionFn = { kind: 'sum' | 'sum-p' | 'max-p'; p?: number }; // p defaults to 2
 
@@ -14,7 +15,8 @@ export function resolveAttentionFn(fn: AttentionFn = DEFAULT_ATTENTION_FN): Requ
   }
   const p = fn.p ?? 2;
   // p < 1 would make |A|^p non-differentiable (infinite slope) at zero activations, which ReLU nets have plenty of.
-  if (!Number.isFinite(p) || p < 1) throw new Error(`attention exponent p must be a finite number ≥ 1, got ${p}`);
+  // The config schema and the wizard check the same MIN_ATTENTION_P, so a config that passes them never gets here.
+  if (!Number.isFinite(p) || p < MIN_ATTENTION_P) throw new Error(`attention exponent p must be a finite number ≥ ${MIN_ATTENTION_P}, got ${p}`);
   return { kind: fn.kind, p };
 }
 

@@ -40,6 +40,9 @@ function windowCoverage(info: ReturnType<typeof poolInfo>): tf.Tensor4D {
   return tf.tensor4d(coverage, [1, Ho, Wo, 1]);
 }
 
+// Everything below stays within 4-D tensors: tfjs-backend-webgpu's pad and slice shaders fail to compile
+// for rank 6 ("cannot index type 'vec6'"), so [n, Ho·sh, Wo·sw, c] is viewed as [n·Ho, sh, Wo, sw·c].
+
 /** The input positions of window offset (a, b) of the padded input: xp[:, a + i·sh, b + j·sw, :]. */
 function windowView(xp: tf.Tensor4D, a: number, b: number, info: ReturnType<typeof poolInfo>): tf.Tensor4D {
   const { outHeight: Ho, outWidth: Wo, strideHeight: sh, strideWidth: sw, batchSize: n, inChannels: c } = info;
@@ -47,20 +50,20 @@ function windowView(xp: tf.Tensor4D, a: number, b: number, info: ReturnType<type
   const [, Hp, Wp] = xp.shape;
   const extra = tf.pad(xp, [[0, 0], [0, Math.max(0, a + Ho * sh - Hp)], [0, Math.max(0, b + Wo * sw - Wp)], [0, 0]]);
   const rows = tf.slice(extra, [0, a, b, 0], [n, Ho * sh, Wo * sw, c]);
-  const grouped = tf.reshape(rows, [n, Ho, sh, Wo, sw, c]);
-  return tf.reshape(tf.slice(grouped, [0, 0, 0, 0, 0, 0], [n, Ho, 1, Wo, 1, c]), [n, Ho, Wo, c]);
+  const grouped = tf.reshape(rows, [n * Ho, sh, Wo, sw * c]);
+  return tf.reshape(tf.slice(grouped, [0, 0, 0, 0], [n * Ho, 1, Wo, c]), [n, Ho, Wo, c]);
 }
 
 /** The adjoint of windowView: v placed at xp[:, a + i·sh, b + j·sw, :] in zeros of the padded shape. */
 function placeWindow(v: tf.Tensor4D, a: number, b: number, Hp: number, Wp: number, info: ReturnType<typeof poolInfo>): tf.Tensor4D {
   const { outHeight: Ho, outWidth: Wo, strideHeight: sh, strideWidth: sw, batchSize: n, inChannels: c } = info;
-  const spread = tf.reshape(tf.pad(tf.reshape(v, [n, Ho, 1, Wo, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]), [n, Ho * sh, Wo * sw, c]);
+  const spread = tf.reshape(tf.pad(tf.reshape(v, [n * Ho, 1, Wo, c]), [[0, 0], [0, sh - 1], [0, 0], [0, (sw - 1) * c]]), [n, Ho * sh, Wo * sw, c]);
   const placed = tf.pad(spread, [[0, 0], [a, Math.max(0, Hp - a - Ho * sh)], [b, Math.max(0, Wp - b - Wo * sw)], [0, 0]]);
   return tf.slice(placed, [0, 0, 0, 0], [n, Hp, Wp, c]) as tf.Tensor4D;
 }
 
 /**
- * One-hot masks of the first maximum of each window, [kh·kw, N, Ho, Wo, C]. Computed inside a customGrad
+ * One-hot masks of the first maximum of each window, kh·kw of [N, Ho, Wo, C]. Computed inside a customGrad
  * forward, which no tape records, with a zero gradient: the masks are constants of the input gradient.
  */
 function firstMaxMasks(x: tf.Tensor4D, y: tf.Tensor4D, info: ReturnType<typeof poolInfo>): tf.Tensor[] {
@@ -77,9 +80,9 @@ function firstMaxMasks(x: tf.Tensor4D, y: tf.Tensor4D, info: ReturnType<typeof p
         taken = tf.logicalOr(taken, hit);
       }
     }
-    return { value: tf.stack(out), gradFunc: () => [tf.zerosLike(xx), tf.zerosLike(yy)] };
+    return { value: tf.concat(out, 0), gradFunc: () => [tf.zerosLike(xx), tf.zerosLike(yy)] };
   }) as (x: tf.Tensor4D, y: tf.Tensor4D) => tf.Tensor;
-  return tf.unstack(masks(x, y));
+  return tf.split(masks(x, y), info.filterHeight * info.filterWidth, 0);
 }
 
 /** ∂maxPool/∂x applied to dy, from differentiable ops (for the nested pass). */

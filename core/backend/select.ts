@@ -1,5 +1,6 @@
 // Picks the fastest TensorFlow.js backend that works here and says why the faster ones were not used.
-// Order: tfjs-node-gpu (CUDA), tfjs-node (libtensorflow on the CPU), wasm (XNNPACK), cpu (plain JS).
+// Order: tfjs-node-gpu (CUDA), webgpu (any GPU through Dawn: Vulkan, Metal, D3D12; a hardware adapter
+// only, unless forced), tfjs-node (libtensorflow on the CPU), wasm (XNNPACK), cpu (plain JS).
 // Both native packages register the tfjs backend 'tensorflow'; they are optional dependencies, so any of
 // them may be absent, or present with its native library missing. Everything is loaded through an
 // injectable loader so tests can play each of those cases; the default loader is a plain import().
@@ -7,8 +8,9 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import { tf } from '../tf.js';
 import { checkCudaLibraries, defaultSystemProbe, type CudaCheck, type SystemProbe } from './cudaLibs.js';
+import { describeAdapter, initWebGpu, WEBGPU_PACKAGES, type WebGpuAdapter } from './webgpu.js';
 
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 export interface BackendAttempt {
   name: BackendName;
   ok: boolean;
@@ -29,6 +31,8 @@ export interface BackendChoice {
   wasmThreads?: WasmThreadsOutcome;
   /** tensorflow-gpu only: whether TensorFlow placed ops on a GPU. */
   gpu?: boolean;
+  /** webgpu only: the GPU adapter in use (what it is, whether it is a software emulation, its limits). */
+  adapter?: WebGpuAdapter;
 }
 
 /** How optional packages are found and loaded. `resolve` throws MODULE_NOT_FOUND when not installed. */
@@ -76,10 +80,11 @@ export const WASM_THREADS_ENV_VAR = 'ATSTUDIO_WASM_THREADS';
 export const DEFAULT_WASM_THREADS: number | 'auto' = 'auto';
 
 export const BACKEND_ENV_VAR = 'ATSTUDIO_BACKEND';
-export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 export const BACKEND_VALUES: readonly string[] = [...BACKEND_ORDER, 'auto'];
 export const BACKEND_PACKAGES = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  webgpu: WEBGPU_PACKAGES.tfjs,
   tensorflow: '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
 } as const;
@@ -103,7 +108,7 @@ export const defaultLoader: ModuleLoader = {
 
 type Outcome =
   | { ok: true; reason: string; threads: number; versions: Record<string, string>; warnings?: string[]; simd?: boolean; gpu?: boolean;
-      wasmThreads?: WasmThreadsOutcome }
+      wasmThreads?: WasmThreadsOutcome; adapter?: WebGpuAdapter }
   | { ok: false; reason: string };
 
 interface Context {
@@ -317,6 +322,25 @@ async function tryWasm(ctx: Context): Promise<Outcome> {
   return { ok: true, reason: `${pkg} initialized (${simd ? 'SIMD' : 'no SIMD'}, ${threadText})`, threads, versions, simd, wasmThreads };
 }
 
+async function tryWebGpu(ctx: Context): Promise<Outcome> {
+  // Forced webgpu accepts a software adapter (tests run on SwiftShader); auto wants a real GPU.
+  const init = await initWebGpu({ allowSoftware: ctx.forced, loader: ctx.loader, system: ctx.system });
+  if (!init.ok) return { ok: false, reason: init.reason };
+  const failed = await activate('webgpu', WEBGPU_PACKAGES.tfjs);
+  if (failed !== undefined) return { ok: false, reason: failed };
+  const versions = { ...baseVersions() };
+  for (const pkg of Object.values(WEBGPU_PACKAGES)) {
+    try {
+      versions[pkg] = (createRequire(import.meta.url)(`${pkg}/package.json`) as { version: string }).version;
+    } catch {
+      // a fake loader in tests, or a package without a readable package.json
+    }
+  }
+  const a = init.adapter;
+  const warnings = a.software ? [`the WebGPU adapter is ${describeAdapter(a)}: it emulates a GPU on the CPU and is far slower than wasm`] : undefined;
+  return { ok: true, reason: `WebGPU on ${describeAdapter(a)}`, threads: 1, versions, adapter: a, ...(warnings ? { warnings } : {}) };
+}
+
 async function tryCpu(): Promise<Outcome> {
   const failed = await activate('cpu', 'plain JavaScript');
   if (failed !== undefined) return { ok: false, reason: failed };
@@ -326,6 +350,7 @@ async function tryCpu(): Promise<Outcome> {
 function attempt(name: BackendName, ctx: Context): Promise<Outcome> {
   if (name === 'wasm') return tryWasm(ctx);
   if (name === 'cpu') return tryCpu();
+  if (name === 'webgpu') return tryWebGpu(ctx);
   return tryNative(name, ctx);
 }
 
@@ -382,6 +407,7 @@ function choiceFrom(name: BackendName, outcome: Extract<Outcome, { ok: true }>, 
   if (outcome.warnings !== undefined) choice.warnings = outcome.warnings;
   if (outcome.simd !== undefined) choice.simd = outcome.simd;
   if (outcome.gpu !== undefined) choice.gpu = outcome.gpu;
+  if (outcome.adapter !== undefined) choice.adapter = outcome.adapter;
   return choice;
 }
 
@@ -401,6 +427,9 @@ export async function selectBackend(opts: SelectBackendOptions = {}): Promise<Ba
   // Pooling gradients TF.js gets wrong ('same' average pooling) or cannot differentiate again.
   const { registerPoolGradients } = await import('./poolGradients.js');
   registerPoolGradients();
+  // Sum and Mean gradients that broadcast on the device instead of uploading a tensor of ones (webgpu).
+  const { registerReduceGradients } = await import('./reduceGradients.js');
+  registerReduceGradients();
 
   if (want !== 'auto') {
     const outcome = await attempt(want, ctx);
@@ -432,6 +461,7 @@ function label(choice: BackendChoice): string {
   }
   if (choice.name === 'tensorflow-gpu') return choice.gpu === false ? 'tensorflow-gpu (on the CPU: no usable GPU)' : 'tensorflow-gpu (CUDA)';
   if (choice.name === 'tensorflow') return `tensorflow (libtensorflow on the CPU, ${choice.threads} threads)`;
+  if (choice.name === 'webgpu') return `webgpu (${choice.adapter ? describeAdapter(choice.adapter) : 'unknown adapter'})`;
   return 'cpu (plain JavaScript, very slow)';
 }
 

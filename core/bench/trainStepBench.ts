@@ -1,5 +1,5 @@
 // Times one AT training step as the engine runs it: teacher forward (inference mode) →
-// student forward + backward (training mode) with cross-entropy + β/2·Σ at_loss over the hint
+// student forward + backward (training mode) with cross-entropy + β·Σ at_loss (the authors' weighting) over the hint
 // pairs (β = 1000, taps paired in order) → SGD with momentum 0.9. Random images and labels; the
 // numbers are throughput, not accuracy. Weight decay and augmentation are left out (small next
 // to the convolutions).
@@ -7,11 +7,18 @@
 // Images/s depends on the machine as much as on the kernels, so the bench also reports the step's
 // arithmetic rate against the teacher's forward rate (stock XNNPACK convolutions on wasm): an
 // efficiency of 1 means the student's backward pass runs as fast per FLOP as a plain forward pass.
+//
+// Every step ends with an asynchronous read of its loss (as training does), which waits for the GPU on
+// webgpu, so a step's time is its real time there too. On webgpu kernels only queue work, so the teacher's
+// forward rate is timed separately there (forward passes, each read back), and the kernel profile
+// measures the CPU's time to dispatch each kernel (the per-op overhead), not the GPU's.
 import { tf } from '../tf.js';
+import { assertWebGpuHealthy, guardWebGpu, webGpuMemory } from '../backend/webgpu.js';
 import { createModel, summarizeModel, withTaps } from '../models/index.js';
 import type { ModelFamilySpec } from '../models/index.js';
 import { atLoss, atTerm, crossEntropy } from '../losses/index.js';
 import { installKernelProfiler, type KernelTiming } from './kernelProfile.js';
+import { disposeMomentum } from '../util/disposeMomentum.js';
 
 export type { ModelFamilySpec };
 
@@ -45,6 +52,11 @@ export interface TrainStepBenchResult {
   efficiency: number;
   /** With profileKernels: milliseconds and calls per step, by kernel, largest first. */
   kernels?: KernelTiming[];
+  /**
+   * GPU memory as the backend reports it (webgpu: tf.memory().numBytesInGPU, bytes in live tensors, sampled
+   * after each step; numBytesAllocatedInGPU, its buffer pool, which never shrinks: the peak). Absent elsewhere.
+   */
+  gpuMemory?: { peakInUseMB: number; peakAllocatedMB: number };
 }
 
 const BETA = 1000;
@@ -58,6 +70,11 @@ function buildNet(spec: ModelFamilySpec, inputShape: [number, number, number], n
 }
 
 async function useBackendNamed(name: string, wasmThreads?: number | 'auto'): Promise<{ threads: number; note?: string }> {
+  if (name === 'webgpu') {
+    const { selectBackend } = await import('../backend/select.js');
+    await selectBackend({ force: 'webgpu' });
+    return { threads: 1 };
+  }
   if (name === 'wasm') {
     // As the engine selects it: training kernels, threads, the batched Tile gradient.
     const { selectBackend } = await import('../backend/select.js');
@@ -96,8 +113,9 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
   const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % numClasses), 'int32');
   const studentVars = student.trainableWeights.map((w) => w.read() as tf.Variable);
 
+  const asyncKernels = tf.getBackend() === 'webgpu';
   let teacherMs = 0;
-  const step = (): number => {
+  const step = async (): Promise<number> => {
     const t0 = performance.now();
     const teacherTaps = tf.tidy(() => (teacher.apply(x, { training: false }) as tf.Tensor[]).slice(1));
     teacherMs += performance.now() - t0;
@@ -109,13 +127,27 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
       const task = crossEntropy(logits as tf.Tensor2D, labels);
       return pairs > 0 ? tf.add(task, atTerm(pairLosses, BETA)) as tf.Scalar : task;
     }, true, studentVars);
-    loss?.dataSync();
-    tf.dispose([loss as tf.Tensor, ...teacherTaps]);
+    try {
+      if (loss) await guardWebGpu(loss.data());
+    } finally {
+      tf.dispose([loss as tf.Tensor, ...teacherTaps]);
+    }
+    assertWebGpuHealthy();
     return performance.now() - t0;
+  };
+  const MB = 2 ** 20;
+  const gpuPeak = { inUse: 0, allocated: 0, reported: false };
+  const sampleGpu = () => {
+    const m = webGpuMemory();
+    if (!m) return;
+    gpuPeak.reported = true;
+    gpuPeak.inUse = Math.max(gpuPeak.inUse, m.inUseBytes);
+    gpuPeak.allocated = Math.max(gpuPeak.allocated, m.allocatedBytes);
   };
 
   for (let i = 0; i < warmup; i++) {
-    step();
+    await step();
+    sampleGpu();
     opts.onStep?.('warm', i);
   }
   teacherMs = 0;
@@ -124,16 +156,31 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
   let peak = rssMB();
   const stepMs: number[] = [];
   for (let i = 0; i < steps; i++) {
-    stepMs.push(step());
+    stepMs.push(await step());
     peak = Math.max(peak, rssMB());
+    sampleGpu();
     opts.onStep?.('timed', i);
   }
   const numTensorsGrowth = tf.memory().numTensors - tensorsAfterWarmup;
   const kernels = profiler?.report().map((k) => ({ kernel: k.kernel, ms: k.ms / steps, calls: k.calls / steps }));
   profiler?.uninstall();
+  if (asyncKernels) {
+    // The step's teacher time above was only the time to queue its kernels: time forward passes, read back.
+    teacherMs = 0;
+    for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
+      const logits = tf.tidy(() => (teacher.apply(x, { training: false }) as tf.Tensor[])[0]!);
+      try {
+        await guardWebGpu(logits.data());
+      } finally {
+        logits.dispose();
+      }
+      teacherMs += performance.now() - t0;
+    }
+  }
 
   tf.dispose([x, labels]);
-  optimizer.dispose();
+  disposeMomentum(optimizer);
   s.dispose();
   t.dispose();
   const imagesPerSec = batch / (median(stepMs) / 1000);
@@ -154,5 +201,6 @@ export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<
     mflopPerImage: mflop, stepGflopPerSec, teacherForwardGflopPerSec,
     efficiency: stepGflopPerSec / teacherForwardGflopPerSec,
     ...(kernels ? { kernels } : {}),
+    ...(gpuPeak.reported ? { gpuMemory: { peakInUseMB: Math.round(gpuPeak.inUse / MB), peakAllocatedMB: Math.round(gpuPeak.allocated / MB) } } : {}),
   };
 }

@@ -4,21 +4,30 @@ import { promises as fs } from 'node:fs';
 import { isValidRunId } from '../runs/runId.js';
 import { ConfigError, describeValue, fromZodIssues, type ConfigIssue } from './configError.js';
 import { defaultRunName } from './describe.js';
+import { migrateRunConfig } from './migrate.js';
 import { runConfigSchema } from './schema.js';
 import { CONFIG_VERSION, TEACHER_METHODS, type RunConfig } from './types.js';
 
-export function parseRunConfig(json: unknown, source?: string): RunConfig {
+export interface ParseOptions {
+  /** Called when the config was written in an older version and migrated (what changed, one line each). */
+  onMigrate?: (from: number, notes: string[]) => void;
+}
+
+export function parseRunConfig(json: unknown, source?: string, opts: ParseOptions = {}): RunConfig {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new ConfigError([{ path: '', message: `not a config (expected a JSON object, got ${describeValue(json)})` }], source);
   }
-  const input: Record<string, unknown> = { ...(json as Record<string, unknown>) };
+  let input: Record<string, unknown> = { ...(json as Record<string, unknown>) };
 
   // Check the version before anything else: a config from another version fails for that reason,
-  // not with a page of field errors. A config without one is taken as version 1 (hand-written files).
+  // not with a page of field errors. A config without one is taken as the current version (hand-written
+  // files); an older one is migrated (migrate.ts) so it means what it meant when it was written.
   if (input.version === undefined) input.version = CONFIG_VERSION;
+  const migrated = migrateRunConfig(input);
+  input = migrated.input;
   if (input.version !== CONFIG_VERSION) {
     throw new ConfigError(
-      [{ path: 'version', message: `unsupported config version (expected ${CONFIG_VERSION}, got ${describeValue(input.version)}); it was written by a different version of Attention Transfer Studio` }],
+      [{ path: 'version', message: `unsupported config version (expected 1 or ${CONFIG_VERSION}, got ${describeValue(input.version)}); it was written by a different version of Attention Transfer Studio` }],
       source,
     );
   }
@@ -31,6 +40,7 @@ export function parseRunConfig(json: unknown, source?: string): RunConfig {
   const config = { ...parsed.data, name: parsed.data.name ?? defaultRunName(parsed.data) } as RunConfig;
   const issues = crossCheck(config);
   if (issues.length > 0) throw new ConfigError(issues, source);
+  if (migrated.from !== undefined) opts.onMigrate?.(migrated.from, migrated.notes);
   return config;
 }
 
@@ -54,7 +64,7 @@ export function crossCheck(c: RunConfig): ConfigIssue[] {
 }
 
 /** Read and parse a config file; JSON syntax errors become a ConfigError naming the file. */
-export async function readRunConfigFile(file: string): Promise<RunConfig> {
+export async function readRunConfigFile(file: string, opts: ParseOptions = {}): Promise<RunConfig> {
   const text = await fs.readFile(file, 'utf8');
   let json: unknown;
   try {
@@ -62,7 +72,7 @@ export async function readRunConfigFile(file: string): Promise<RunConfig> {
   } catch (err) {
     throw new ConfigError([{ path: '', message: `not valid JSON (expected a JSON object, got a syntax error: ${(err as Error).message})` }], file);
   }
-  return parseRunConfig(json, file);
+  return parseRunConfig(json, file, opts);
 }
 
 /**

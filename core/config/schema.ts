@@ -2,7 +2,7 @@
 // every optional field carries the paper's default (DESIGN.md, "The method"). Checks that involve a
 // single field live here; checks across fields live in crossChecks.ts.
 import { z } from 'zod';
-import type { RunConfig, TrainingRecipe } from './types.js';
+import { CONFIG_VERSION, MIN_ATTENTION_P, type RunConfig, type TrainingRecipe } from './types.js';
 
 const positiveInt = () => z.number().int().positive();
 
@@ -31,7 +31,7 @@ export const modelFamilySchema = z.discriminatedUnion('family', [
 
 const attentionFnSchema = z.strictObject({
   kind: z.enum(['sum', 'sum-p', 'max-p']),
-  p: z.number().positive().optional(),
+  p: z.number().min(MIN_ATTENTION_P).optional(), // the engine's own limit (types.ts says why)
 });
 
 const hintPairSchema = z.strictObject({
@@ -98,7 +98,12 @@ const partialRecipeSchema = z.strictObject({
 const tapsSchema = z.array(z.string().min(1)).min(1).optional();
 
 const teacherSchema = z.discriminatedUnion('source', [
-  z.strictObject({ source: z.literal('train'), model: modelFamilySchema, training: partialRecipeSchema.optional() }),
+  z.strictObject({
+    source: z.literal('train'),
+    model: modelFamilySchema,
+    training: partialRecipeSchema.optional(),
+    limit: positiveInt().optional(),
+  }),
   z.strictObject({ source: z.literal('file'), path: z.string().min(1), taps: tapsSchema }),
   z.strictObject({
     source: z.literal('run'),
@@ -109,7 +114,7 @@ const teacherSchema = z.discriminatedUnion('source', [
 ]);
 
 export const runConfigSchema = z.strictObject({
-  version: z.literal(1),
+  version: z.literal(CONFIG_VERSION),
   name: z.string().min(1).max(200).optional(), // filled from method and models by parseRunConfig
   seed: z.number().int().min(0).max(0xffffffff).default(42),
   data: z.strictObject({
@@ -117,6 +122,7 @@ export const runConfigSchema = z.strictObject({
     format: z.enum(['auto', 'cifar10', 'cifar100', 'idx', 'folder']).default('auto'),
     inputShape: z.tuple([positiveInt(), positiveInt(), positiveInt()]).optional(),
     limit: positiveInt().optional(),
+    testLimit: positiveInt().optional(),
     validationSplit: z.number().min(0).lt(1).default(0),
     augment: z.boolean().default(true),
   }),
@@ -150,7 +156,7 @@ export const runConfigSchema = z.strictObject({
     })
     .prefault({}),
   training: recipeSchema,
-  backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  backend: z.enum(['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   probes: z.number().int().min(0).max(64).default(4),
 });
 

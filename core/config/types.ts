@@ -12,7 +12,7 @@ export type ModelFamilySpec =
 export type AttentionFn = { kind: 'sum' | 'sum-p' | 'max-p'; p?: number };
 export interface HintPair { student: string; teacher: string; beta?: number }
 export type DatasetFormat = 'cifar10' | 'cifar100' | 'idx' | 'folder';
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 export type Method = 'baseline' | 'at' | 'kd' | 'at+kd' | 'grad-at';
 export const METHODS: readonly Method[] = ['baseline', 'at', 'kd', 'at+kd', 'grad-at'];
@@ -33,22 +33,28 @@ export interface TrainingRecipe {
 }
 
 export type TeacherConfig =
-  /** Train the teacher first in this run (phase 'teacher'); `training` overrides the student's recipe. */
-  | { source: 'train'; model: ModelFamilySpec; training?: Partial<TrainingRecipe> }
+  /**
+   * Train the teacher first in this run (phase 'teacher'); `training` overrides the student's recipe;
+   * `limit` is how many training images the teacher phase uses (the first ones; default `data.limit`).
+   */
+  | { source: 'train'; model: ModelFamilySpec; training?: Partial<TrainingRecipe>; limit?: number }
   /** A teacher file on disk: a TF.js model.json or an ONNX .onnx (told by its bytes). */
   | { source: 'file'; path: string; taps?: string[] }
   /** The student (or trained teacher) of another run in the same runs folder. */
   | { source: 'run'; run: string; role?: 'student' | 'teacher'; taps?: string[] };
 
 export interface RunConfig {
-  version: 1;
+  version: 2;
   name: string;
   seed: number;
   data: {
     path: string;
     format: 'auto' | DatasetFormat;
     inputShape?: [number, number, number];
+    /** Training images used (the first ones); default all. */
     limit?: number;
+    /** Test images used (the first ones); default all. Version 1 had one `limit` for both splits. */
+    testLimit?: number;
     validationSplit: number;
     augment: boolean;
   };
@@ -57,6 +63,7 @@ export interface RunConfig {
   method: Method;
   attention: {
     fn: AttentionFn;
+    /** 'code': total = task + β·Σ_j at_loss_j (the authors' code); 'paper': task + β/2·Σ_j ‖…‖ (eq. 2). */
     beta: number;
     form: 'code' | 'paper';
     pairs?: HintPair[];
@@ -70,4 +77,16 @@ export interface RunConfig {
   probes: number;
 }
 
-export const CONFIG_VERSION = 1 as const;
+/**
+ * Version 2: β in the `code` form weighs Σ at_loss as the authors' code does (β, not β/2), `data.limit` is
+ * the training images only (`data.testLimit` the test images), and a trained teacher may have its own
+ * `limit`. A version 1 config is migrated on read (migrate.ts) so that it means exactly what it meant.
+ */
+export const CONFIG_VERSION = 2 as const;
+
+/**
+ * The smallest attention exponent p the engine accepts: below 1, |A|^p has an infinite slope at 0, and
+ * ReLU activations are 0 in many places, so the first backward step would produce NaN/∞. The schema, the
+ * engine (core/attention/attentionFn.ts) and the wizard all read this one value.
+ */
+export const MIN_ATTENTION_P = 1;

@@ -117,3 +117,32 @@ function fileError(file: string, err: Error): DataError {
   if (code === 'EACCES') return new DataError(file, 'permission denied');
   return new DataError(file, `cannot be read (${err.message})`);
 }
+
+/**
+ * Throws a DataError naming the file when its (gunzipped) content is not `expected` bytes long — a file
+ * cut short by an interrupted download passes a header-only read. For a .gz the gzip trailer's ISIZE
+ * (the content length mod 2^32) is compared first, a 4-byte read; only a mismatch (a truncated or
+ * multi-member file) pays for decompressing the whole stream to know for sure.
+ */
+export async function assertContentLength(file: string, expected: number, what: string): Promise<void> {
+  const size = await fileSize(file);
+  if (!isGzip(file)) {
+    if (size < expected) throw new DataError(file, `truncated: ${what} (${expected} bytes) but the file has ${size} bytes`);
+    return;
+  }
+  if (size >= 18) { // 10-byte header + 8-byte trailer at least
+    const tail = await readRange(file, size - 4, 4);
+    if (new DataView(tail.buffer, tail.byteOffset, 4).getUint32(0, true) === expected % 2 ** 32) return;
+  }
+  const got = await new Promise<number>((resolve, reject) => {
+    let n = 0;
+    const src = createReadStream(file);
+    const z = createGunzip();
+    src.on('error', (e) => reject(fileError(file, e)));
+    z.on('data', (chunk: Buffer) => { n += chunk.length; });
+    z.on('end', () => resolve(n));
+    z.on('error', (e) => reject(new DataError(file, `does not gunzip (${e.message}); expected a complete .gz file: ${what} (${expected} bytes) — is the download cut short?`)));
+    src.pipe(z);
+  });
+  if (got < expected) throw new DataError(file, `truncated: ${what} (${expected} bytes) but the decompressed file has ${got} bytes`);
+}

@@ -1,7 +1,7 @@
 // IDX files (MNIST, Fashion-MNIST, KMNIST): a big-endian header — magic 0x0000 08 <ndims>, then one
 // uint32 per dimension — followed by uint8 data. Images are idx3 (N, H, W); labels are idx1 (N).
 import { DataError } from './errors.js';
-import { fileSize, isGzip, readPrefix, readWhole } from './files.js';
+import { assertContentLength, fileSize, isGzip, readPrefix, readWhole } from './files.js';
 import type { Split } from './types.js';
 
 export const IDX_IMAGES_MAGIC = 0x00000803;
@@ -31,10 +31,11 @@ export function parseIdxHeader(bytes: Uint8Array, file: string, kind: 'images' |
 
 export interface IdxImages { images: Uint8Array; count: number; height: number; width: number; total: number }
 
-/** Header only: total count and image size (reads a few bytes, even from a .gz). */
+/** Header, and a check that the file holds every image it announces (a few bytes read, even from a .gz). */
 export async function readIdxImagesHeader(file: string): Promise<{ total: number; height: number; width: number }> {
   const { dims } = parseIdxHeader(await readPrefix(file, 16), file, 'images');
   const [total, height, width] = dims;
+  await assertContentLength(file, 16 + total * height * width, `the header says ${total} images of ${height}×${width}`);
   return { total, height, width };
 }
 
@@ -68,6 +69,7 @@ export async function readIdxImages(file: string, limit?: number): Promise<IdxIm
 export async function readIdxLabelsHeader(file: string): Promise<{ total: number }> {
   const h = parseIdxHeader(await readPrefix(file, 8), file, 'labels');
   if (h.dims.length !== 1) throw new DataError(file, `has ${h.dims.length} dimensions, expected 1 (IDX labels)`);
+  await assertContentLength(file, h.headerBytes + h.dims[0], `the header says ${h.dims[0]} labels`);
   return { total: h.dims[0] };
 }
 

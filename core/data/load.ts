@@ -50,13 +50,13 @@ async function loadBinary(layout: Exclude<Layout, { format: 'folder' }>, opts: L
   if (layout.format === 'idx') {
     classes = await idxClasses(layout);
     train = await readIdxSplit(layout.train.images, layout.train.labels, classes.length, opts.limit);
-    test = await readIdxSplit(layout.test.images, layout.test.labels, classes.length, opts.limit);
+    test = await readIdxSplit(layout.test.images, layout.test.labels, classes.length, testLimitOf(opts));
   } else {
     const kind = layout.format === 'cifar10' ? CIFAR10 : CIFAR100;
     classes = await namesFromFile(layout.namesFile, kind.numClasses);
     notes.push(...namesNote(layout.namesFile, classes, kind.numClasses));
     train = await readCifarSplit(layout.train, kind, opts.limit);
-    test = await readCifarSplit(layout.test, kind, opts.limit);
+    test = await readCifarSplit(layout.test, kind, testLimitOf(opts));
   }
   const nativeShape = train.shape;
   const target = opts.inputShape;
@@ -70,12 +70,13 @@ async function loadBinary(layout: Exclude<Layout, { format: 'folder' }>, opts: L
 
 async function loadFolder(root: string, opts: LoadOptions): Promise<Loaded> {
   const layout = await scanFolder(root);
-  const take = <T>(xs: T[]) => (opts.limit === undefined ? xs : xs.slice(0, opts.limit));
+  const first = <T>(xs: T[], n: number | undefined) => (n === undefined ? xs : xs.slice(0, n));
+  const take = <T>(xs: T[]) => first(xs, opts.limit);
   const nativeShape = await folderShape(layout.train);
   const shape: Shape = opts.inputShape ? [...opts.inputShape] : nativeShape;
   const notes = [...layout.notes];
   const train = await readFolderSplit(take(layout.train), shape);
-  const test = await readFolderSplit(take(layout.test), shape);
+  const test = await readFolderSplit(first(layout.test, testLimitOf(opts)), shape);
   const validation = layout.validation && !opts.validationSplit ? await readFolderSplit(take(layout.validation), shape) : undefined;
   const resized = train.resized + test.resized + (validation?.resized ?? 0);
   if (resized > 0) notes.push(`${resized} images resized to ${shape[0]}×${shape[1]}`);
@@ -94,6 +95,11 @@ export function convertSplit(split: Split, shape: Shape): Split {
   return { images, labels: split.labels, count: split.count, shape: [...shape] };
 }
 
+/** How many test examples to read (undefined: all). */
+function testLimitOf(opts: LoadOptions): number | undefined {
+  return opts.testLimit === 'all' ? undefined : opts.testLimit ?? opts.limit;
+}
+
 const sameShape = (a: readonly number[] | undefined, b: readonly number[]) => !!a && a.length === b.length && a.every((v, i) => v === b[i]);
 
 function checkOptions(opts: LoadOptions): void {
@@ -103,6 +109,10 @@ function checkOptions(opts: LoadOptions): void {
   }
   if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit > 0)) {
     throw new DataError(undefined, `limit ${opts.limit} is not valid; expected a positive whole number`);
+  }
+  const t = opts.testLimit;
+  if (t !== undefined && t !== 'all' && !(Number.isInteger(t) && t > 0)) {
+    throw new DataError(undefined, `testLimit ${t} is not valid; expected a positive whole number or 'all'`);
   }
   const v = opts.validationSplit;
   if (v !== undefined && !(v >= 0 && v < 1)) {

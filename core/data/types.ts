@@ -36,8 +36,10 @@ export interface Dataset {
 
 export interface LoadOptions {
   inputShape?: [number, number, number];
-  /** First N training and first N test examples. */
+  /** First N training examples, and first N test examples unless testLimit says otherwise. */
   limit?: number;
+  /** First N test examples ('all': the whole test split, whatever `limit` is). Default: `limit`. */
+  testLimit?: number | 'all';
   /** Fraction of the training set split off (seeded) as validation. */
   validationSplit?: number;
   seed?: number;

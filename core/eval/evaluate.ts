@@ -1,6 +1,8 @@
 // Test-set evaluation of a classifier: loss, top-1, top-5 (when there are more than 10 classes),
 // per-class accuracy, the confusion matrix, and agreement with a teacher. Models run in inference mode
-// (batch-norm running statistics); predictions are computed batch by batch and nothing is kept.
+// (batch-norm running statistics); predictions are computed batch by batch and nothing is kept. Reads are
+// asynchronous (webgpu in Node has no sync read), and the next batch is dispatched before the previous
+// one is read, so a GPU is not left idle while JavaScript waits and tallies.
 import { tf } from '../tf.js';
 import { makeBatch, type Normalization, type Split } from '../data/index.js';
 
@@ -29,41 +31,58 @@ export function logitsOf(model: tf.LayersModel, x: tf.Tensor4D): tf.Tensor2D {
   return out[0] as tf.Tensor2D;
 }
 
-export function evaluate(model: tf.LayersModel, split: Split, normalization: Normalization, opts: EvalOptions): EvalResult {
+export async function evaluate(model: tf.LayersModel, split: Split, normalization: Normalization, opts: EvalOptions): Promise<EvalResult> {
   const k = opts.numClasses;
   const batchSize = opts.batchSize ?? 128;
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const withTop5 = k > 10;
+  const width = 2 + (withTop5 ? 1 : 0) + (opts.teacher ? 1 : 0);
   let lossSum = 0;
   let top5Hits = 0;
   let agree = 0;
-  for (let start = 0; start < split.count; start += batchSize) {
+  // One packed tensor per batch: [per-example loss, prediction, top-5 hit, teacher prediction].
+  const dispatch = (start: number): tf.Tensor2D => {
     const n = Math.min(batchSize, split.count - start);
     const indices = Int32Array.from({ length: n }, (_, i) => start + i);
     const { x, y } = makeBatch(split, indices, normalization);
-    // One read per batch: [per-example loss, prediction, top-5 hit, teacher prediction].
-    const packed = tf.tidy(() => {
-      const logits = logitsOf(model, x);
-      const logp = tf.logSoftmax(logits);
-      const nll = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(y, k)), 1));
-      const pred = tf.cast(tf.argMax(logits, 1), 'float32');
-      const cols: tf.Tensor[] = [nll, pred];
-      if (withTop5) {
-        const { indices: top } = tf.topk(logits, 5);
-        cols.push(tf.cast(tf.any(tf.equal(top, tf.expandDims(y, 1)), 1), 'float32'));
-      }
-      if (opts.teacher) cols.push(tf.cast(tf.argMax(logitsOf(opts.teacher, x), 1), 'float32'));
-      return tf.stack(cols, 1);
-    });
-    const v = packed.dataSync();
-    const labels = y.dataSync();
-    tf.dispose([x, y, packed]);
-    const width = 2 + (withTop5 ? 1 : 0) + (opts.teacher ? 1 : 0);
+    try {
+      return tf.tidy(() => {
+        const logits = logitsOf(model, x);
+        const logp = tf.logSoftmax(logits);
+        const nll = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(y, k)), 1));
+        const pred = tf.cast(tf.argMax(logits, 1), 'float32');
+        const cols: tf.Tensor[] = [nll, pred];
+        if (withTop5) {
+          const { indices: top } = tf.topk(logits, 5);
+          cols.push(tf.cast(tf.any(tf.equal(top, tf.expandDims(y, 1)), 1), 'float32'));
+        }
+        if (opts.teacher) cols.push(tf.cast(tf.argMax(logitsOf(opts.teacher, x), 1), 'float32'));
+        return tf.stack(cols, 1) as tf.Tensor2D;
+      });
+    } finally {
+      tf.dispose([x, y]);
+    }
+  };
+  let next: tf.Tensor2D | null = split.count > 0 ? dispatch(0) : null;
+  for (let start = 0; next; start += batchSize) {
+    const packed: tf.Tensor2D = next;
+    const n = packed.shape[0];
+    next = null;
+    let v: Float32Array;
+    try {
+      if (start + batchSize < split.count) next = dispatch(start + batchSize);
+      v = (await packed.data()) as Float32Array;
+    } catch (err) {
+      tf.dispose(next ?? []);
+      throw err;
+    } finally {
+      packed.dispose();
+    }
     for (let i = 0; i < n; i++) {
       const row = i * width;
       lossSum += v[row];
       const pred = v[row + 1];
-      confusion[labels[i]][pred]++;
+      confusion[split.labels[start + i]][pred]++;
       if (withTop5) top5Hits += v[row + 2];
       if (opts.teacher && v[row + width - 1] === pred) agree++;
     }

@@ -13,9 +13,9 @@ export { readModelMeta, writeModelMeta, MODEL_META_FILE, type ModelMeta } from '
  * evaluate(model, split, normalization, opts) evaluates a model in memory;
  * evaluate({ modelPath, dataPath, … }) loads a saved model and a dataset first (the CLI's form).
  */
-export function evaluate(model: tf.LayersModel, split: Split, normalization: Normalization, opts: EvalOptions): EvalResult;
+export function evaluate(model: tf.LayersModel, split: Split, normalization: Normalization, opts: EvalOptions): Promise<EvalResult>;
 export function evaluate(req: EvaluateFileRequest): Promise<EvalResult>;
-export function evaluate(a: tf.LayersModel | EvaluateFileRequest, split?: Split, normalization?: Normalization, opts?: EvalOptions): EvalResult | Promise<EvalResult> {
+export function evaluate(a: tf.LayersModel | EvaluateFileRequest, split?: Split, normalization?: Normalization, opts?: EvalOptions): Promise<EvalResult> {
   if ('modelPath' in a && 'dataPath' in a) return evaluateModelFile(a);
   return evaluateModel(a as tf.LayersModel, split!, normalization!, opts!);
 }

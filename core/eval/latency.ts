@@ -9,19 +9,22 @@ export interface Latency {
   batch64MsPerImage: number;
 }
 
-function timePerImage(model: tf.LayersModel, inputShape: [number, number, number], batch: number, minMs: number, maxRuns: number): number {
+async function timePerImage(model: tf.LayersModel, inputShape: [number, number, number], batch: number, minMs: number, maxRuns: number): Promise<number> {
   const x = tf.zeros([batch, ...inputShape]) as tf.Tensor4D;
-  const once = () => {
+  const once = async () => {
     const y = logitsOf(model, x);
-    y.dataSync(); // wait for the result, not just the dispatch
-    y.dispose();
+    try {
+      await y.data(); // wait for the result, not just the dispatch
+    } finally {
+      y.dispose();
+    }
   };
-  once(); // warm-up
+  await once(); // warm-up
   const times: number[] = [];
   const t0 = performance.now();
   while (times.length < maxRuns && (times.length < 3 || performance.now() - t0 < minMs)) {
     const t = performance.now();
-    once();
+    await once();
     times.push(performance.now() - t);
   }
   x.dispose();
@@ -29,12 +32,12 @@ function timePerImage(model: tf.LayersModel, inputShape: [number, number, number
   return times[Math.floor(times.length / 2)] / batch; // median: robust to a busy machine
 }
 
-export function measureLatency(model: tf.LayersModel, inputShape: [number, number, number], opts: { minMs?: number; maxRuns?: number } = {}): Latency {
+export async function measureLatency(model: tf.LayersModel, inputShape: [number, number, number], opts: { minMs?: number; maxRuns?: number } = {}): Promise<Latency> {
   const minMs = opts.minMs ?? 200;
   const maxRuns = opts.maxRuns ?? 20;
   return {
     backend: tf.getBackend(),
-    batch1MsPerImage: timePerImage(model, inputShape, 1, minMs, maxRuns),
-    batch64MsPerImage: timePerImage(model, inputShape, 64, minMs, Math.max(3, Math.floor(maxRuns / 4))),
+    batch1MsPerImage: await timePerImage(model, inputShape, 1, minMs, maxRuns),
+    batch64MsPerImage: await timePerImage(model, inputShape, 64, minMs, Math.max(3, Math.floor(maxRuns / 4))),
   };
 }

@@ -40,7 +40,7 @@ export async function evaluateModelFile(req: EvaluateFileRequest): Promise<EvalR
       }
     }
     normalization ??= computeNormalization(ds.train);
-    return evaluate(model, ds.test, normalization, { numClasses, batchSize: req.batchSize ?? 128 });
+    return await evaluate(model, ds.test, normalization, { numClasses, batchSize: req.batchSize ?? 128 });
   } finally {
     model.dispose();
   }

@@ -1,25 +1,25 @@
 // Activation-based attention transfer loss, and the one place that says how β enters the total loss.
 //
-// THE CONVENTION (single source of truth; the training loop calls atTerm):
-//   total = task loss + atTerm(pairLosses, β, form) = task loss + β/2 · Σ_j β_j/β · L_j      (β_j = pair β or β)
-// i.e. β/2 · Σ_j L_j for both forms, as the authors' code (`opt.beta / 2 * sum(loss_groups)`, β = 1e3) and the
-// paper's eq. 2 (β/2 · Σ_j ‖…‖_p). Only the per-pair loss L_j differs:
-//   'code'  (default): L_j = mean over batch and H·W positions of (Q_S − Q_T)²  = mean_b ‖Q_S,b − Q_T,b‖₂² / (H·W)
-//                      — exactly the reference at_loss.
-//   'paper':           L_j = mean_b ‖Q_S,b − Q_T,b‖₂ / (H·W)
-//                      — the paper's norm (p = 2, not squared), with the paper's scaling of β: "10³ divided by the
-//                      number of elements in the attention map and batch size for each layer". A batch sum with
-//                      β/(H·W·B) equals this batch mean with β/(H·W), so the paper's β = 1000 is the β to pass here
-//                      too. Since ‖d‖ ≤ √2 and usually ≪ 1, this L_j is larger than the code form's (‖d‖ vs ‖d‖²).
-// Q = attention map normalized per example (attentionMap). DESIGN.md writes "task loss + β · Σ at_loss"; that is
-// a factor 2 larger than the authors' code, which we follow.
+// THE CONVENTION (single source of truth; the training loop calls atTerm), β_j = the pair's β or else β:
+//   'code'  (default): total = task loss + Σ_j β_j · L_j, i.e. β · Σ_j at_loss_j — the authors' code:
+//                      `+ opt.beta * sum(loss_groups)` (szagoruyko/attention-transfer cifar.py:223, imagenet.py:270),
+//                      β = 1e+3 in its README.md:68; no commit of that repository ever divides β by 2.
+//                      L_j = mean over batch and H·W positions of (Q_S − Q_T)² = mean_b ‖Q_S,b − Q_T,b‖₂² / (H·W),
+//                      exactly the reference at_loss (utils.py:22-23, `(at(x) - at(y)).pow(2).mean()`).
+//   'paper':           total = task loss + Σ_j β_j/2 · L_j — the paper's eq. 2, with its β/2 in front,
+//                      L_j = mean_b ‖Q_S,b − Q_T,b‖₂ / (H·W): the paper's norm (p = 2, not squared), with the paper's
+//                      scaling of β: "10³ divided by the number of elements in the attention map and batch size for
+//                      each layer". A batch sum with β/(H·W·B) equals this batch mean with β/(H·W), so the paper's
+//                      β = 1000 is the β to pass here too. Since ‖d‖ ≤ √2 and usually ≪ 1, this L_j is larger than
+//                      the code form's (‖d‖ vs ‖d‖²).
+// Q = attention map normalized per example (attentionMap). Config version 1 used β/2 for the code form too; such
+// configs are migrated with β halved (core/config/migrate.ts), which gives the same loss bit for bit.
 //
 // Size of the term: maps are non-negative and unit-norm, so ‖Q_S − Q_T‖² = 2(1 − cos) ∈ [0, 2] and the code form
-// contributes β/2 · Σ_j 2(1 − cos_j)/(H_j·W_j) = β · Σ_j (1 − cos_j)/(H_j·W_j). With β = 1000 and WRN's CIFAR
-// groups (32², 16², 8²) that is 21.5 · (1 − cos) when all pairs share one cosine, so "about 0.1" holds only once
-// the student's maps are close to the teacher's (cos ≈ 0.995). Measured (Fashion-MNIST, WRN-16-1 ← WRN-16-2, both
-// random init, batch 32): 3.02 at step 0 (CE 2.33), then 1.11, 0.92, 0.62, 0.48, 0.43, 0.34, 0.28 over the first 7
-// SGD steps (CE 1.46), 0.27 at step 8 (CE 1.36): the term falls fast but starts well above 0.1.
+// contributes β · Σ_j 2(1 − cos_j)/(H_j·W_j). With β = 1000 and WRN's CIFAR groups (32², 16², 8²) that is
+// 41 · (1 − cos) when all pairs share one cosine, so the term is small only once the student's maps are close to
+// the teacher's. (Measured under the former β/2 weighting, Fashion-MNIST, WRN-16-1 ← WRN-16-2, random init,
+// batch 32: 3.02 at step 0 (CE 2.33), falling to 0.27 by step 8 (CE 1.36); with β · Σ the term is twice that at step 0.)
 import { tf } from '../tf.js';
 import { type AttentionFn, rawAttention } from '../attention/attentionFn.js';
 import { normalizeMap } from '../attention/attentionMap.js';
@@ -64,9 +64,9 @@ export function atLoss(student: tf.Tensor4D, teacher: tf.Tensor4D, fn?: Attentio
 }
 
 /**
- * The AT part of the total loss: β/2 · Σ_j β_j·L_j/β, i.e. β/2 · Σ_j L_j with per-pair β_j overriding β
- * (pass one β for all pairs, or per-pair values: `pairs.map((p) => p.beta ?? beta)`). `form` names which L_j were computed; the weighting is the
- * same for both (see the convention at the top of this file).
+ * The AT part of the total loss: Σ_j β_j·L_j in the `code` form (the authors' code), Σ_j β_j/2·L_j in the
+ * `paper` form (eq. 2). Pass one β for all pairs, or per-pair values: `pairs.map((p) => p.beta ?? beta)`.
+ * `form` names which L_j were computed (see the convention at the top of this file).
  */
 export function atTerm(pairLosses: tf.Scalar[], beta: number | number[], form: AtForm = 'code'): tf.Scalar {
   if (form !== 'code' && form !== 'paper') throw new Error(`AT form must be 'code' or 'paper', got ${JSON.stringify(form)}`);
@@ -77,7 +77,8 @@ export function atTerm(pairLosses: tf.Scalar[], beta: number | number[], form: A
   }
   return tf.tidy(() => {
     let total: tf.Scalar = tf.scalar(0);
-    pairLosses.forEach((l, j) => { total = tf.add(total, tf.mul(l, betas[j] / 2)); });
+    const weight = form === 'code' ? 1 : 0.5;
+    pairLosses.forEach((l, j) => { total = tf.add(total, tf.mul(l, betas[j] * weight)); });
     return total;
   });
 }

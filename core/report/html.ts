@@ -7,7 +7,7 @@ import { lineChart, type Series } from './lineChart.js';
 import type { ReportRun } from './load.js';
 import { replicateGroups, replicateKey, type Spread } from '../runs/replicates.js';
 
-const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
+export const REPORT_CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
 h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:32px}h3{font-size:15px}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#f5f5f5}.cm td{text-align:right;min-width:28px}.charts{display:flex;flex-wrap:wrap;gap:12px}
@@ -156,7 +156,7 @@ function replicateTable(runs: ReportRun[]): string {
 export function renderReport(runs: ReportRun[], opts: { title?: string; generatedAt?: Date } = {}): string {
   const title = opts.title ?? (runs.length === 1 ? `Attention Transfer Studio — ${runs[0].config.name}` : `Attention Transfer Studio — ${runs.length} runs`);
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${CSS}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
 <p>Generated ${escapeHtml((opts.generatedAt ?? new Date()).toISOString())}. Attention transfer after Zagoruyko &amp; Komodakis, ICLR 2017. Accuracies are on the test split; "best" and "last" are the best and the last epoch.</p>
 ${summaryTable(runs)}

@@ -5,3 +5,4 @@ export { lineChart, tickLabel, type Series } from './lineChart.js';
 export { attentionOverlayPng, pngDataUri, colorAt } from './heatmap.js';
 export { confusionTable } from './confusion.js';
 export { escapeHtml } from './escape.js';
+export { renderStudyReport } from './study.js';

@@ -6,7 +6,7 @@
 // checkpoint exists under one of the three names, and loading (and the next save) looks in all three.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { atomicWrite, atomicWriteJson } from '../io/atomicWrite.js';
+import { atomicWrite, atomicWriteJson, writeFileSynced } from '../io/atomicWrite.js';
 import { tf } from '../tf.js';
 import { decodeTensors, encodeTensors, sha256, type TensorManifest } from './tensorCodec.js';
 import type { Checkpoint } from './types.js';
@@ -56,13 +56,7 @@ async function fsyncDir(dir: string): Promise<void> {
 }
 
 async function writeBlob(file: string, data: Uint8Array): Promise<void> {
-  const h = await fs.open(file, 'w');
-  try {
-    await h.writeFile(data);
-    await h.sync();
-  } finally {
-    await h.close();
-  }
+  await writeFileSynced(file, data); // an error names the file
 }
 
 async function readVerified(dir: string, m: TensorManifest): Promise<Uint8Array> {

@@ -9,3 +9,4 @@ export { collectEnvironment, type RunEnvironment } from './environment.js';
 export { stepMetric, epochMetric, latestEpochMetrics } from './metrics.js';
 export { teacherModelPath } from './teacherModel.js';
 export { replicateKey, replicateGroups, spread, type Spread, type ReplicateGroup, type ReplicateInput } from './replicates.js';
+export { acquireRunLock, assertRunUnlocked, readRunLock, isProcessAlive, RunLockedError, RUN_LOCK_FILE, type RunLock, type RunLockHolder } from './runLock.js';

@@ -3,11 +3,12 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { atomicWrite, atomicWriteJson } from '../io/atomicWrite.js';
+import { atomicWrite, atomicWriteJson, overwriteInPlace } from '../io/atomicWrite.js';
 import type { RunConfig } from '../config/types.js';
 import type { tf } from '../tf.js';
 import { hasCheckpointDir, loadCheckpointDir, saveCheckpointDir, type CheckpointHooks } from './checkpoint.js';
 import { JsonLinesAppender, readJsonLines } from './jsonl.js';
+import { writtenBy, type ResumePoint } from './metricsTrim.js';
 import type {
   AttentionSnapshot,
   Checkpoint,
@@ -78,6 +79,8 @@ export class RunFolder implements RunHandle {
   private readonly metrics: JsonLinesAppender;
   /** Test hook for simulated crashes inside saveCheckpoint. */
   checkpointHooks: CheckpointHooks = {};
+  /** How config.json was migrated from an older config version when it was read (empty when it was current). */
+  configNotes: string[] = [];
 
   constructor(
     readonly id: string,
@@ -104,13 +107,23 @@ export class RunFolder implements RunHandle {
 
   // --- status -------------------------------------------------------------------------------------
   async readStatus(): Promise<RunStatusFile> {
+    let text: string;
     try {
-      const s = JSON.parse(await fs.readFile(this.file(FILES.status), 'utf8')) as RunStatusFile;
-      return { ...initialStatus(this.now()), ...s, results: s.results ?? {} };
+      text = await fs.readFile(this.file(FILES.status), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return initialStatus(this.now());
       throw err;
     }
+    let s: RunStatusFile;
+    try {
+      s = JSON.parse(text) as RunStatusFile;
+    } catch (err) {
+      throw new Error(`${this.file(FILES.status)}: not valid JSON (${(err as Error).message}); expected the run's status object (see FORMAT.md)`);
+    }
+    if (s === null || typeof s !== 'object' || Array.isArray(s)) {
+      throw new Error(`${this.file(FILES.status)}: expected the run's status object (see FORMAT.md), got ${JSON.stringify(s)?.slice(0, 40)}`);
+    }
+    return { ...initialStatus(this.now()), ...s, results: s.results ?? {} };
   }
 
   writeStatus(patch: Partial<RunStatusFile>): Promise<RunStatusFile> {
@@ -119,7 +132,15 @@ export class RunFolder implements RunHandle {
 
   private async updateStatus(patch: Partial<RunStatusFile>): Promise<RunStatusFile> {
     const next = mergeStatus(await this.readStatus(), patch, this.now());
-    await atomicWriteJson(this.file(FILES.status), next);
+    try {
+      await atomicWriteJson(this.file(FILES.status), next);
+    } catch (err) {
+      // A full disk: no new file can be made, but the outcome must not stay `running`. Rewrite the
+      // existing status.json in place (compact, so it fits the block it already has).
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOSPC' && code !== 'EDQUOT') throw err;
+      await overwriteInPlace(this.file(FILES.status), JSON.stringify(next) + '\n').catch(() => { throw err; });
+    }
     return next;
   }
 
@@ -150,6 +171,30 @@ export class RunFolder implements RunHandle {
         const best = prev.best && prev.best.top1 >= cur.top1 ? prev.best : cur;
         await this.updateStatus({ results: { [m.phase]: { best, last: cur, epochs: m.epochs } } });
       }
+    });
+  }
+
+  /**
+   * Before a resume: drop the metric lines written after the checkpoint it resumes from (and torn lines),
+   * rewriting the file atomically. Returns how many lines were dropped.
+   */
+  trimMetricsAfter(point: ResumePoint | null): Promise<number> {
+    return this.enqueue(async () => {
+      const text = await fs.readFile(this.file(FILES.metrics), 'utf8').catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return '';
+        throw err;
+      });
+      const lines = text.split('\n').filter((l) => l.trim() !== '');
+      const kept = lines.filter((l) => {
+        try {
+          return writtenBy(JSON.parse(l) as Metric, point);
+        } catch {
+          return false;
+        }
+      });
+      if (kept.length === lines.length) return 0;
+      await atomicWrite(this.file(FILES.metrics), kept.map((l) => l + '\n').join(''));
+      return lines.length - kept.length;
     });
   }
 

@@ -9,6 +9,7 @@ import { parseRunConfig, readRunConfigFile } from '../config/runConfig.js';
 import type { RunConfig } from '../config/types.js';
 import { FILES, RunFolder, initialStatus } from './runFolder.js';
 import { isValidRunId, newRunId } from './runId.js';
+import { acquireRunLock, isProcessAlive as isAlive } from './runLock.js';
 import type { RunProblem, RunStatusFile, RunSummary } from './types.js';
 
 export class RunNotFoundError extends Error {
@@ -22,15 +23,6 @@ export interface RunStoreOptions {
   onSkip?: (problem: RunProblem) => void;
 }
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0); // signal 0: existence check only
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class RunStore {
   readonly runsDir: string;
@@ -41,6 +33,11 @@ export class RunStore {
     this.runsDir = path.resolve(runsDir);
     this.now = opts.now ?? (() => new Date());
     this.onSkip = opts.onSkip;
+  }
+
+  /** The runs folder path names a file (or lies under one). */
+  private notAFolder(): Error {
+    return new Error(`${this.runsDir}: not a folder; the runs folder must be a folder (it is made when missing) — choose another --runs-dir or $ATSTUDIO_RUNS_DIR`);
   }
 
   /** The folder of a run id, refusing anything that could leave the runs directory. */
@@ -56,7 +53,9 @@ export class RunStore {
   /** Validate the config again (it may come from anywhere), then make the folder and its first files. */
   async create(config: RunConfig): Promise<RunFolder> {
     const valid = parseRunConfig(config);
-    await fs.mkdir(this.runsDir, { recursive: true });
+    await fs.mkdir(this.runsDir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'EEXIST' || err.code === 'ENOTDIR' ? this.notAFolder() : err;
+    });
     for (let attempt = 0; ; attempt++) {
       const now = this.now();
       const id = newRunId(valid.name, now);
@@ -84,8 +83,17 @@ export class RunStore {
     } catch {
       throw new RunNotFoundError(`no run ${JSON.stringify(id)} in ${this.runsDir}`);
     }
-    const config = await readRunConfigFile(configFile); // ConfigError names config.json
-    return new RunFolder(id, dir, config, this.now);
+    // A run folder that is a symlink out of the runs folder is not a run here: every reader (log, files,
+    // metrics) would follow it to wherever it points.
+    const [realDir, realRuns] = await Promise.all([fs.realpath(dir), fs.realpath(this.runsDir)]);
+    if (path.dirname(realDir) !== realRuns) {
+      throw new RunNotFoundError(`run ${JSON.stringify(id)} in ${this.runsDir} is a link to ${realDir}, outside the runs folder: refused`);
+    }
+    let notes: string[] = [];
+    const config = await readRunConfigFile(configFile, { onMigrate: (_from, n) => { notes = n; } }); // ConfigError names config.json
+    const run = new RunFolder(id, dir, config, this.now);
+    run.configNotes = notes;
+    return run;
   }
 
   async exists(id: string): Promise<boolean> {
@@ -93,12 +101,13 @@ export class RunStore {
     return fs.access(path.join(this.runDir(id), FILES.config)).then(() => true, () => false);
   }
 
-  /** Delete a run folder (the UI's "delete run"). */
+  /** Delete a run folder (the UI's "delete run"); a run that another process trains (its lock) is refused. */
   async remove(id: string): Promise<void> {
     const dir = this.runDir(id);
     await fs.access(path.join(dir, FILES.config)).catch(() => {
       throw new RunNotFoundError(`no run ${JSON.stringify(id)} in ${this.runsDir}`);
     });
+    await acquireRunLock(dir, id); // throws RunLockedError; the lock goes with the folder
     await fs.rm(dir, { recursive: true, force: true });
   }
 
@@ -115,6 +124,7 @@ export class RunStore {
       entries = await fs.readdir(this.runsDir, { withFileTypes: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { runs: [], problems: [] };
+      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw this.notAFolder();
       throw err;
     }
     const runs: RunSummary[] = [];
@@ -125,7 +135,10 @@ export class RunStore {
       try {
         runs.push(await this.summarize(e.name, dir));
       } catch (err) {
-        const error = err instanceof ConfigError ? err.message : `${(err as Error).message}`;
+        // One line naming the file: "…/config.json: field: problem; field: problem".
+        const error = err instanceof ConfigError
+          ? `${err.source ? `${err.source}: ` : ''}${err.issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`
+          : `${(err as Error).message}`;
         problems.push({ id: e.name, dir, error });
       }
     }

@@ -100,6 +100,8 @@ export interface RunHandle {
   readonly id: string;
   readonly dir: string;
   readonly config: RunConfig;
+  /** How config.json was migrated from an older config version when it was read (logged when training starts). */
+  readonly configNotes?: readonly string[];
   readStatus(): Promise<RunStatusFile>;
   /** Merge into status.json (updatedAt, startedAt, endedAt, activeSeconds are kept by the handle). */
   writeStatus(s: Partial<RunStatusFile>): Promise<RunStatusFile>;
@@ -107,6 +109,8 @@ export interface RunHandle {
   readEnvironment(): Promise<Record<string, unknown> | null>;
   appendMetric(m: MetricInput): Promise<void>;
   readMetrics(): Promise<Metric[]>;
+  /** Drop metric lines written after a resume point (null: all of them); returns how many were dropped. */
+  trimMetricsAfter(point: { phase: Phase; epoch: number; step: number } | null): Promise<number>;
   saveCheckpoint(which: 'latest' | 'best', ck: Checkpoint): Promise<void>;
   /** Tensors in the result belong to the caller (dispose them). */
   loadCheckpoint(which: 'latest' | 'best'): Promise<Checkpoint | null>;

@@ -8,6 +8,22 @@ import type { ModelFamilySpec, TapInfo } from '../models/types.js';
 import type { ResolvedHintPair, HintPair } from '../attention/hintPairs.js';
 import type { DatasetFormat, DatasetInfo } from '../data/types.js';
 import type { AttentionFn, BackendName, TeacherConfig } from '../config/types.js';
+import type { StudyView } from '../study/types.js';
+
+export type { StudyView } from '../study/types.js';
+
+/** validateStudy's answer: problems by field, advice, and how many runs the study would train. */
+export interface StudyValidation {
+  ok: boolean;
+  issues: { path: string; message: string }[];
+  warnings: string[];
+  /** Runs in all, the teacher's included (0 when the config is invalid). */
+  runs: number;
+  /** Rows of the result (methods, and β values for the methods that use β) and seeds per row. */
+  arms?: number;
+  seeds?: number;
+  trainsTeacher?: boolean;
+}
 
 /** inspectDataset's result with sample images as base64 PNG (JSON-safe), for the wizard. */
 export type DatasetView = Omit<DatasetInfo, 'samples'> & { samples: { label: number; pngBase64: string }[] };
@@ -64,7 +80,11 @@ export interface RunDetail {
   queuePosition?: number;
 }
 
-export interface BackendOption { name: BackendName; available: boolean; reason: string }
+export interface BackendOption {
+  name: BackendName; available: boolean; reason: string;
+  /** webgpu: the GPU adapter found (software: an emulation such as SwiftShader, which Automatic never picks). */
+  adapter?: { vendor: string; architecture: string; description: string; software: boolean };
+}
 
 export interface ComparisonRow {
   runId: string;
@@ -160,6 +180,15 @@ export interface AtStudioApi {
   getLog(runId: string): Promise<string>;
   compareRuns(runIds: string[]): Promise<ComparisonRow[]>;
 
+  // Studies: one teacher, then methods × seeds (× β) on the same student (core/study)
+  validateStudy(config: unknown): Promise<StudyValidation>;
+  startStudy(config: unknown): Promise<StudyView>; // checked first: a bad config makes no folder
+  listStudies(): Promise<StudyView[]>;
+  getStudy(studyId: string): Promise<StudyView>;
+  cancelStudy(studyId: string): Promise<void>; // the running run stops at a checkpoint; finished runs are kept
+  resumeStudy(studyId: string): Promise<void>;
+  exportStudyReport(studyId: string, destPath: string): Promise<ExportResult>;
+
   // Exports
   exportReport(runIds: string[], destPath: string): Promise<ExportResult>; // self-contained HTML
   /** The student: a TF.js model folder (default), an ONNX file (opset 13, NCHW) or a zip of both. */
@@ -184,4 +213,5 @@ export const API_METHODS: readonly ApiMethod[] = [
   'backends', 'startRun', 'pauseRun', 'resumeRun', 'cancelRun', 'deleteRun', 'listRuns', 'getRun', 'getMetrics',
   'getSnapshots', 'getProbes', 'getLog', 'compareRuns', 'exportReport', 'exportModel', 'exportMetrics',
   'previewAttention', 'estimateDuration', 'exportReportPdf', 'listDirectory',
+  'validateStudy', 'startStudy', 'listStudies', 'getStudy', 'cancelStudy', 'resumeStudy', 'exportStudyReport',
 ];

@@ -1,5 +1,5 @@
 // listDirectory: what the browser's file picker shows (serve mode has no native dialog). Honours the
-// service's PathPolicy (read); entries are folders first, then files, each sorted by name.
+// service's PathPolicy (list: confined in serve mode); entries are folders first, then files, each sorted by name.
 import { promises as fs, existsSync, readdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,8 +11,8 @@ export const DATASETS_DIR = '/usr/share/datasets';
 
 export async function listDirectory(p: unknown, ctx: { paths: PathPolicy; roots?: string[]; runsDir: string; cwd?: string }): Promise<DirectoryListing> {
   const cwd = ctx.cwd ?? process.cwd();
-  const requested = p === undefined || p === null || p === '' ? (ctx.roots?.[0] ?? cwd) : p;
-  const dir = ctx.paths.check(requested, 'folder', 'read');
+  const requested = p === undefined || p === null || p === '' ? (ctx.roots?.[0] ?? ctx.paths.confinedTo?.[0] ?? cwd) : p;
+  const dir = ctx.paths.check(requested, 'folder', 'list');
   const st = await fs.stat(dir).catch(() => null);
   if (!st) throw new ServiceError('not-found', `${dir} does not exist`);
   if (!st.isDirectory()) throw new ServiceError('invalid', `${dir} is not a folder`);
@@ -39,7 +39,7 @@ export async function listDirectory(p: unknown, ctx: { paths: PathPolicy; roots?
 
 function allowed(paths: PathPolicy, p: string): boolean {
   try {
-    paths.check(p, 'folder', 'read');
+    paths.check(p, 'folder', 'list');
     return true;
   } catch {
     return false;

@@ -62,12 +62,17 @@ async function estimateUncached(input: unknown, ctx: EstimateContext): Promise<D
   const info = await inspectDataset(ctx.paths.check(config.data.path, 'data.path', 'read'), { format: config.data.format });
   const inputShape = config.data.inputShape ?? info.imageShape;
   const numClasses = info.classes.length;
-  const limit = config.data.limit;
-  const trainAll = limit ? Math.min(limit, info.trainCount) : info.trainCount;
-  const trainImages = Math.max(1, Math.round(trainAll * (1 - (config.data.validationSplit ?? 0))));
-  // Every epoch evaluates the test split and, when one is held out, the validation split.
-  const evalImages = (limit ? Math.min(limit, info.testCount) : info.testCount) + (trainAll - trainImages);
-  const plans = await planPhases(config, ctx, inputShape, numClasses, trainImages, evalImages);
+  // Training images of a phase (data.limit, or a trained teacher's own limit) and what it evaluates each
+  // epoch: the test split (data.testLimit) and, when one is held out, the validation split.
+  const testImages = config.data.testLimit ? Math.min(config.data.testLimit, info.testCount) : info.testCount;
+  const imagesOf = (limit: number | undefined) => {
+    const all = limit ? Math.min(limit, info.trainCount) : info.trainCount;
+    const train = Math.max(1, Math.round(all * (1 - (config.data.validationSplit ?? 0))));
+    return { trainImages: train, evalImages: testImages + (all - train) };
+  };
+  const t0 = config.teacher;
+  const plans = await planPhases(config, ctx, inputShape, numClasses, imagesOf(config.data.limit),
+    imagesOf(t0?.source === 'train' ? (t0.limit ?? config.data.limit) : config.data.limit));
 
   const job: MeasureJob = { backend: config.backend, inputShape, numClasses, fn: config.attention.fn, phases: plans.map((p) => p.job), steps: MEASURE_STEPS };
   const busy = ctx.busy?.() ?? false;
@@ -100,7 +105,7 @@ async function estimateUncached(input: unknown, ctx: EstimateContext): Promise<D
 }
 
 /** Rough sustained multiply-adds per second by backend, for the fallback only. */
-const MACS_PER_SECOND: Record<string, number> = { 'tensorflow-gpu': 2e12, tensorflow: 5e10, wasm: 5e9, cpu: 3e8 };
+const MACS_PER_SECOND: Record<string, number> = { 'tensorflow-gpu': 2e12, webgpu: 5e11, tensorflow: 5e10, wasm: 5e9, cpu: 3e8 };
 
 function teacherForwardMacs(plan: PhasePlan & { teacherMacs?: number }): number {
   return plan.teacherMacs ?? 0;
@@ -114,7 +119,8 @@ function phaseResult(plan: PhasePlan, trainIps: number, evalIps: number): Durati
 }
 
 async function planPhases(config: RunConfig, ctx: EstimateContext, inputShape: [number, number, number], numClasses: number,
-  trainImages: number, evalImages: number): Promise<(PhasePlan & { teacherMacs?: number })[]> {
+  student: { trainImages: number; evalImages: number }, teacherImages: { trainImages: number; evalImages: number }): Promise<(PhasePlan & { teacherMacs?: number })[]> {
+  const { trainImages, evalImages } = student;
   const plans: (PhasePlan & { teacherMacs?: number })[] = [];
   const macsOf = (spec: RunConfig['student']['model']) => {
     try {
@@ -128,7 +134,7 @@ async function planPhases(config: RunConfig, ctx: EstimateContext, inputShape: [
   if (needsTeacher && t.source === 'train') {
     const recipe = { ...config.training, ...(t.training ?? {}) };
     const batch = Math.min(recipe.batchSize, MAX_MEASURE_BATCH);
-    plans.push({ phase: 'teacher', epochs: recipe.epochs, batchSize: recipe.batchSize, trainImages, evalImages,
+    plans.push({ phase: 'teacher', epochs: recipe.epochs, batchSize: recipe.batchSize, ...teacherImages,
       job: { phase: 'teacher', trainee: t.model, batch }, macs: macsOf(t.model) });
   }
   const batch = Math.min(config.training.batchSize, MAX_MEASURE_BATCH);

@@ -9,6 +9,7 @@ import type { AttentionFn, ModelFamilySpec } from '../config/types.js';
 import { atLoss, atTerm } from '../losses/atLoss.js';
 import { crossEntropy } from '../losses/crossEntropy.js';
 import { buildNet, loadTeacherNet, type Net } from '../train/networks.js';
+import { disposeMomentum } from '../util/disposeMomentum.js';
 
 export interface MeasurePhaseJob {
   phase: 'teacher' | 'student';
@@ -48,7 +49,7 @@ async function measurePhase(job: MeasureJob, p: MeasurePhaseJob): Promise<Measur
   const labels = tf.tensor1d(Array.from({ length: p.batch }, (_, i) => i % job.numClasses), 'int32');
   const vars = trainee.model.trainableWeights.map((w) => w.read() as tf.Variable);
   try {
-    const step = (): number => {
+    const step = async (): Promise<number> => {
       const t0 = performance.now();
       const teacherTaps = teacher ? tf.tidy(() => (teacher.tapped.apply(x, { training: false }) as tf.Tensor[]).slice(1)) : [];
       const loss = optimizer.minimize(() => {
@@ -63,31 +64,31 @@ async function measurePhase(job: MeasureJob, p: MeasurePhaseJob): Promise<Measur
         const task = crossEntropy(logits as tf.Tensor2D, labels);
         return pairLosses.length > 0 ? (tf.add(task, atTerm(pairLosses, 1000)) as tf.Scalar) : task;
       }, true, vars);
-      loss?.dataSync();
+      await loss?.data(); // the step has finished, not just been dispatched
       tf.dispose([loss as tf.Tensor, ...teacherTaps]);
       return performance.now() - t0;
     };
-    const evalStep = (): number => {
+    const evalStep = async (): Promise<number> => {
       const t0 = performance.now();
       const outs = tf.tidy(() => {
         const s = trainee.model.apply(x, { training: false }) as tf.Tensor;
         const t = teacher ? (teacher.model.apply(x, { training: false }) as tf.Tensor) : null;
         return t ? [s, t] : [s];
       });
-      for (const o of outs) o.dataSync();
+      await Promise.all(outs.map((o) => o.data()));
       tf.dispose(outs);
       return performance.now() - t0;
     };
-    step(); // warm-up: kernel compilation, allocation
+    await step(); // warm-up: kernel compilation, allocation
     const ms: number[] = [];
     const budgetEnd = performance.now() + 20_000;
-    for (let i = 0; i < job.steps && (i === 0 || performance.now() < budgetEnd); i++) ms.push(step());
-    evalStep();
-    const evalMs = evalStep();
+    for (let i = 0; i < job.steps && (i === 0 || performance.now() < budgetEnd); i++) ms.push(await step());
+    await evalStep();
+    const evalMs = await evalStep();
     return { phase: p.phase, trainImagesPerSec: p.batch / (median(ms) / 1000), evalImagesPerSec: p.batch / (evalMs / 1000) };
   } finally {
     tf.dispose([x, labels]);
-    optimizer.dispose();
+    disposeMomentum(optimizer);
     trainee.dispose();
     teacher?.dispose();
   }

@@ -27,9 +27,23 @@ function realish(p: string): string {
 
 export class PathPolicy {
   private readonly roots?: string[];
+  private readonly fileRoots?: string[];
+  private readonly listExtra: string[];
 
-  constructor(roots: string[] | undefined, private readonly runsDir: string) {
+  /**
+   * `roots`: folders every path must lie in (undefined: anywhere). `fileRoots`: where writes and folder
+   * listings may go even when reads are not limited (serve mode on loopback: a local process must not
+   * write a file anywhere, or list /etc, as the server's user); `listAlso`: more folders to list.
+   */
+  constructor(roots: string[] | undefined, private readonly runsDir: string, fileRoots?: string[], listAlso: string[] = []) {
     this.roots = roots?.map((r) => realish(path.resolve(r)));
+    this.fileRoots = fileRoots?.map((r) => realish(path.resolve(r)));
+    this.listExtra = listAlso.map((r) => realish(path.resolve(r)));
+  }
+
+  /** The folders listings and writes are confined to (undefined: none). */
+  get confinedTo(): string[] | undefined {
+    return this.fileRoots ?? this.roots;
   }
 
   get restricted(): boolean {
@@ -40,15 +54,17 @@ export class PathPolicy {
    * The absolute path for `p` if the service may use it. `read` paths may also lie in the runs folder
    * (another run's model as a teacher); `write` paths only under the roots.
    */
-  check(p: unknown, what: string, mode: 'read' | 'write'): string {
+  check(p: unknown, what: string, mode: 'read' | 'write' | 'list'): string {
     if (typeof p !== 'string' || p.trim() === '') throw new ServiceError('invalid', `${what}: expected a path, got ${JSON.stringify(p)}`);
     if (p.includes('\0')) throw new ServiceError('invalid', `${what}: the path contains a NUL character`);
-    if (!this.roots) return path.resolve(p);
+    const base = mode === 'read' ? this.roots : this.confinedTo;
+    if (!base) return path.resolve(p);
     if (!path.isAbsolute(p)) throw new ServiceError('invalid', `${what}: expected an absolute path, got ${JSON.stringify(p)}`);
+    // Symlinks resolved first: a link inside a root that points outside it is outside.
     const real = realish(path.resolve(p));
-    const allowed = mode === 'read' ? [...this.roots, realish(this.runsDir)] : this.roots;
+    const allowed = mode === 'write' ? base : [...base, realish(this.runsDir), ...(mode === 'list' ? this.listExtra : [])];
     if (!allowed.some((r) => isInside(real, r))) {
-      throw new ServiceError('forbidden', `${what}: ${p} is outside the folders this service may ${mode === 'read' ? 'read' : 'write'} (${this.roots.join(', ') || 'none'})`);
+      throw new ServiceError('forbidden', `${what}: ${p} is outside the folders this service may ${mode} (${[...new Set(allowed)].join(', ') || 'none'})`);
     }
     return real;
   }

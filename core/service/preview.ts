@@ -92,11 +92,15 @@ export async function previewAttention(req: AttentionPreviewRequest, ctx: Previe
       const outs = Array.isArray(out) ? out : [out];
       return net.taps.map((_, j) => attentionMap(outs[j + 1] as tf.Tensor4D, fn));
     });
+    let values: Float32Array[];
+    try {
+      values = (await Promise.all(raw.map((m) => m.data()))) as Float32Array[];
+    } finally {
+      tf.dispose(raw);
+    }
     net.taps.forEach((t, j) => {
-      const v = raw[j]!.dataSync();
-      maps.push({ tap: plainTapName(t.name), h: t.shape[0], w: t.shape[1], map: scale01(v) });
+      maps.push({ tap: plainTapName(t.name), h: t.shape[0], w: t.shape[1], map: scale01(values[j]!) });
     });
-    tf.dispose(raw);
   }
   // A retapped view (req.taps) shares the cached model's layers and holds no weights: nothing to free.
   const className = view.classes[sample.label];

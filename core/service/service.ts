@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pairHints } from '../attention/hintPairs.js';
 import { BACKEND_ORDER, BACKEND_PACKAGES } from '../backend/select.js';
+import { describeAdapter, WEBGPU_PACKAGES } from '../backend/webgpu.js';
+import { probeWebGpu } from '../backend/webgpuProbe.js';
 import { ConfigError } from '../config/configError.js';
 import { defaultRunConfig } from '../config/runConfig.js';
 import { throttleEvents, type ThrottledSink } from '../events/throttle.js';
@@ -16,6 +18,7 @@ import { latestEpochMetrics } from '../runs/metrics.js';
 import { isValidRunId } from '../runs/runId.js';
 import { replicateKey } from '../runs/replicates.js';
 import { RunNotFoundError, RunStore } from '../runs/runStore.js';
+import { assertRunUnlocked, RunLockedError } from '../runs/runLock.js';
 import type { RunHandle, RunSummary } from '../runs/types.js';
 import { atomicWrite } from '../io/atomicWrite.js';
 import type { AtStudioApi, BackendOption, ComparisonRow, EventListener, RunDetail } from './api.js';
@@ -33,6 +36,7 @@ import { listDirectory } from './directory.js';
 import { estimateDuration } from './estimate.js';
 import { clearPreviewCache, previewAttention } from './preview.js';
 import { datasetView, modelEstimate, teacherFileView, validateRunConfig } from './wizard.js';
+import { ServiceStudies } from './studies.js';
 
 export interface ServiceOptions {
   runsDir: string;
@@ -40,6 +44,12 @@ export interface ServiceOptions {
   engine?: EngineHost;
   /** Folders the service may read datasets/teachers from and write exports to; undefined: anywhere. */
   roots?: string[];
+  /**
+   * Where exports may be written and folders listed when `roots` leaves reads open (serve mode on
+   * loopback); the runs folder is always listable, and `listAlso` folders too.
+   */
+  fileRoots?: string[];
+  listAlso?: string[];
   /** Step events per second per run that subscribers get at most (default 10). */
   maxStepEventsPerSecond?: number;
   /**
@@ -83,13 +93,23 @@ class Service {
   private idleWaiters: (() => void)[] = [];
   private readonly ready: Promise<void>;
   private readonly offNotice: () => void;
+  /** Who waits for a run to stop (a study's driver). */
+  private readonly runWaiters = new Map<string, (() => void)[]>();
+  readonly studies: ServiceStudies;
 
   constructor(private readonly opts: ServiceOptions) {
     this.store = new RunStore(opts.runsDir);
     this.engine = opts.engine ?? inProcessEngine();
-    this.paths = new PathPolicy(opts.roots, this.store.runsDir);
+    this.paths = new PathPolicy(opts.roots, this.store.runsDir, opts.fileRoots, opts.listAlso);
     this.offNotice = this.engine.onNotice((n) => void this.onNotice(n).catch((err) => console.error('service: engine notice failed', err)));
-    this.ready = this.recover().then(() => this.pump());
+    const self = this;
+    this.studies = new ServiceStudies({
+      store: this.store, paths: this.paths,
+      get closing() { return self.closing; },
+      runToEnd: (run) => this.runToEnd(run),
+      cancelRun: (id) => this.cancelRun(id),
+    });
+    this.ready = this.recover().then(() => this.pump()).then(() => this.studies.recover());
     this.ready.catch((err) => console.error('service: start-up recovery failed', err));
   }
 
@@ -134,6 +154,8 @@ class Service {
           continue; // deleted while queued
         }
         if ((await run.readStatus()).status !== 'queued') continue;
+        // Another process (the CLI, another service on a shared folder) trains it: its status is not ours.
+        if (await assertRunUnlocked(run.dir, id).then(() => false, () => true)) continue;
         let finish!: () => void;
         const finished = new Promise<void>((resolve) => { finish = resolve; });
         const entry = { runId: id, finished, finish, started: false, pending: [] as ControlAction[] };
@@ -187,7 +209,31 @@ class Service {
     this.throttles.get(a.runId)?.flush();
     this.active = null;
     a.finish();
+    this.wakeWaiters(a.runId);
     void this.pump();
+  }
+
+  private wakeWaiters(runId: string): void {
+    const waiters = this.runWaiters.get(runId) ?? [];
+    this.runWaiters.delete(runId);
+    for (const w of waiters) w();
+  }
+
+  /** Queue a run (again, from its checkpoint when it has one) and resolve once it has stopped. */
+  async runToEnd(run: RunHandle): Promise<void> {
+    if (this.closing) return;
+    const stopped = new Promise<void>((resolve) => this.runWaiters.set(run.id, [...(this.runWaiters.get(run.id) ?? []), resolve]));
+    // Already training or waiting its turn (start-up recovery queued it): just wait for it.
+    if (!this.isActive(run.id) && !this.queue.includes(run.id)) {
+      const st = await run.readStatus();
+      if (st.status !== 'queued') {
+        await run.writeStatus({ status: 'queued', error: undefined, endedAt: undefined, resumable: await run.hasCheckpoint('latest') });
+        await run.flush();
+      }
+      this.queue.push(run.id);
+      void this.pump();
+    }
+    await stopped;
   }
 
   /**
@@ -199,6 +245,7 @@ class Service {
       const run = await this.store.open(runId);
       const st = await run.readStatus();
       if (st.status === 'failed') return;
+      await assertRunUnlocked(run.dir, runId); // refused because another process trains it: leave it be
       await run.writeStatus({ status: 'failed', error, resumable });
       await run.log(`failed: ${error}`);
       await run.flush();
@@ -290,7 +337,7 @@ class Service {
 
   // --- runs ----------------------------------------------------------------------------------------
   async startRun(input: unknown): Promise<RunSummary> {
-    const v = await validateRunConfig(input, { paths: this.paths, store: this.store });
+    const v = await validateRunConfig(input, { paths: this.paths, store: this.store, deep: true });
     if (!v.ok || !v.config) {
       throw new ServiceError('invalid', `the run config has problems:\n${v.issues.map((i) => `  ${i.path || '(config)'}: ${i.message}`).join('\n')}`, v.issues);
     }
@@ -319,13 +366,14 @@ class Service {
 
   async resumeRun(runId: string): Promise<void> {
     const run = await this.open(runId);
-    if (this.isActive(run.id)) {
+    const st = await run.readStatus();
+    if (this.isActive(run.id) && st.status !== 'done') {
       this.control(run.id, 'resume');
       return;
     }
-    const st = await run.readStatus();
     if (st.status === 'queued') return; // already waiting its turn
     if (st.status === 'done') throw new ServiceError('conflict', `run ${run.id} is done: nothing to resume`);
+    await this.unlockedOrConflict(run);
     // failed, cancelled, or paused/running by a process that is gone: back into the queue, from its checkpoint.
     const resumable = await run.hasCheckpoint('latest');
     await run.writeStatus({ status: 'queued', error: undefined, endedAt: undefined, resumable });
@@ -350,6 +398,7 @@ class Service {
     await run.log('cancelled while queued');
     await run.flush();
     this.dispatch(run.id, { type: 'cancelled', runId: run.id, resumable });
+    this.wakeWaiters(run.id);
   }
 
   private dropFromQueue(runId: string): void {
@@ -365,7 +414,22 @@ class Service {
     }
     this.dropFromQueue(run.id);
     await run.flush();
-    await this.store.remove(run.id);
+    try {
+      await this.store.remove(run.id);
+    } catch (err) {
+      if (err instanceof RunLockedError) throw new ServiceError('conflict', `${err.message}: stop it before deleting it`);
+      throw err;
+    }
+  }
+
+  /** Another process (the CLI, another service on a shared folder) holds the run's lock: a conflict. */
+  private async unlockedOrConflict(run: RunHandle): Promise<void> {
+    try {
+      await assertRunUnlocked(run.dir, run.id);
+    } catch (err) {
+      if (err instanceof RunLockedError) throw new ServiceError('conflict', err.message);
+      throw err;
+    }
   }
 
   async getRun(runId: string): Promise<RunDetail> {
@@ -439,9 +503,11 @@ class Service {
     return { path: dest, bytes: html.byteLength };
   }
 
-  backends(): BackendOption[] {
+  async backends(): Promise<BackendOption[]> {
+    const webgpu = await this.webgpuOption();
     return BACKEND_ORDER.map((name): BackendOption => {
       if (name === 'cpu') return { name, available: true, reason: 'plain JavaScript: always there, very slow' };
+      if (name === 'webgpu') return webgpu;
       const pkg = BACKEND_PACKAGES[name];
       try {
         require.resolve(pkg);
@@ -451,6 +517,24 @@ class Service {
         return { name, available: false, reason: `${pkg} is not installed (an optional package; it downloads libtensorflow when installed)` };
       }
     });
+  }
+
+  /** webgpu: the adapter Dawn offers here, asked once in a child process (dawn.node never loads in this one). */
+  private async webgpuOption(): Promise<BackendOption> {
+    for (const pkg of Object.values(WEBGPU_PACKAGES)) {
+      try {
+        require.resolve(pkg);
+      } catch {
+        return { name: 'webgpu', available: false, reason: `${pkg} is not installed` };
+      }
+    }
+    const probe = await probeWebGpu();
+    if ('reason' in probe) return { name: 'webgpu', available: false, reason: probe.reason };
+    const a = probe.adapter;
+    const reason = a.software
+      ? `only ${describeAdapter(a)}: it emulates a GPU on the CPU, far slower than wasm, so Automatic never picks it`
+      : `${describeAdapter(a)} through WebGPU`;
+    return { name: 'webgpu', available: true, reason, adapter: { vendor: a.vendor, architecture: a.architecture, description: a.description, software: a.software } };
   }
 
   async close(): Promise<void> {
@@ -475,6 +559,8 @@ class Service {
       }
       this.active = null;
     }
+    for (const id of [...this.runWaiters.keys()]) this.wakeWaiters(id);
+    await this.studies.closed();
     this.offNotice();
     clearPreviewCache();
     for (const t of this.throttles.values()) t.close();
@@ -559,6 +645,13 @@ class Service {
       previewAttention: guard(withTf((req) => previewAttention(req, { paths: self.paths, store: self.store }))),
       estimateDuration: guard((c: unknown) => estimateDuration(c, { paths: self.paths, store: self.store, busy: () => self.active !== null })),
       exportReportPdf: guard((ids: string[], dest: string) => self.exportReportPdf(ids, dest)),
+      validateStudy: guard(withTf((c: unknown) => self.studies.validate(c))),
+      startStudy: guard(withTf((c: unknown) => self.studies.start(c))),
+      listStudies: guard(() => self.studies.list()),
+      getStudy: guard((id: string) => self.studies.get(id)),
+      cancelStudy: guard((id: string) => self.studies.cancel(id)),
+      resumeStudy: guard((id: string) => self.studies.resume(id)),
+      exportStudyReport: guard((id: string, dest: string) => self.studies.exportReport(id, dest)),
       listDirectory: guard((p?: string) => listDirectory(p, { paths: self.paths, ...(self.opts.roots ? { roots: self.opts.roots } : {}), runsDir: self.store.runsDir })),
       subscribe: (listener: EventListener, runId?: string) => self.subscribe(listener, runId),
       close: () => self.close(),

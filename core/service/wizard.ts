@@ -15,7 +15,10 @@ import { parseRunConfig } from '../config/runConfig.js';
 import type { RunConfig } from '../config/types.js';
 import type { RunStore } from '../runs/runStore.js';
 import { isValidRunId } from '../runs/runId.js';
-import { teacherMarginWarning } from '../train/advice.js';
+import { hintPairWarnings, teacherWarnings } from '../train/advice.js';
+import { readModelMeta } from '../eval/modelMeta.js';
+import * as path from 'node:path';
+import { preflightModels } from '../train/preflight.js';
 import type { DatasetView, EstimateRequest, ModelEstimate, TeacherFileView, ValidationResult } from './api.js';
 import { ServiceError } from './errors.js';
 import type { PathPolicy } from './paths.js';
@@ -119,7 +122,11 @@ function zooTaps(model: ModelFamilySpec, inputShape: [number, number, number], n
   }
 }
 
-export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy; store: RunStore }): Promise<ValidationResult> {
+/**
+ * `deep`: also build the models and load a teacher file, to check explicit hint pairs and the file itself
+ * (for a start; the wizard's per-keystroke validation leaves it off).
+ */
+export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy; store: RunStore; deep?: boolean }): Promise<ValidationResult> {
   let config: RunConfig;
   try {
     config = parseRunConfig(input);
@@ -143,6 +150,7 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
   await pathIssue(config.data.path, 'data.path', 'folder');
   const t = config.teacher;
   let teacherTop1: number | undefined;
+  let teacherSpec: ModelFamilySpec | undefined = t?.source === 'train' ? t.model : undefined;
   // A folder is read too: a SavedModel folder gets its name and the way to convert it.
   if (t?.source === 'file') await pathIssue(t.path, 'teacher.path', 'any');
   if (t?.source === 'run') {
@@ -152,7 +160,10 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
       const st = await other.readStatus();
       const role = t.role ?? 'student';
       if (st.status !== 'done') warnings.push(`the teacher run ${t.run} is ${st.status}, not done: its ${role} model may be missing when this run starts`);
-      teacherTop1 = st.results[role]?.best?.top1;
+      // The teacher's test top-1 at its last epoch: what it will actually teach with (the saved model is the last).
+      teacherTop1 = st.results[role]?.last?.top1 ?? st.results[role]?.best?.top1;
+      const ot = other.config.teacher;
+      teacherSpec = role === 'student' ? other.config.student.model : ot?.source === 'train' ? ot.model : undefined;
     }
   }
 
@@ -173,37 +184,61 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
     if (problem) issues.push({ path: 'teacher.path', message: problem });
   }
 
-  // Advice: only worth computing for a config that can run.
-  const sFam = config.student.model.family;
-  if (t?.source === 'train' && AT_METHODS.has(config.method) && t.model.family !== sFam) {
-    warnings.push(`teacher (${describeModel(t.model)}) and student (${describeModel(config.student.model)}) are different families; attention transfer across architectures can hurt the student (e.g. VGG-13 → MobileNetV2 on CIFAR-100: 64.60% alone, 59.40% with AT)`);
+  if (ctx.deep && issues.length === 0 && info) {
+    let teacherFile: string | null = null;
+    if (t?.source === 'file') teacherFile = ctx.paths.check(t.path, 'teacher.path', 'read');
+    if (t?.source === 'run') {
+      const file = (await ctx.store.open(t.run)).modelPath(t.role ?? 'student');
+      if (await fs.stat(file).then(() => true, () => false)) teacherFile = file;
+    }
+    issues.push(...await preflightModels(config, config.data.inputShape ?? info.imageShape, info.classes.length,
+      { teacherFile, teacherField: t?.source === 'run' ? 'teacher.run' : 'teacher.path' }));
   }
-  if (issues.length === 0 && info && t?.source === 'train' && config.method !== 'baseline') {
+
+  // Advice (core/train/advice.ts, the same words the run's log uses): only worth computing for a config that can run.
+  if (issues.length === 0 && info && t && config.method !== 'baseline') {
     const dataShape = config.data.inputShape ?? info.imageShape;
     const numClasses = info.classes.length;
-    const sTaps = zooTaps(config.student.model, dataShape, numClasses);
-    const tTaps = zooTaps(t.model, dataShape, numClasses);
-    const sEst = sTaps && modelEstimate({ model: config.student.model, inputShape: dataShape, numClasses });
-    const tEst = tTaps && modelEstimate({ model: t.model, inputShape: dataShape, numClasses });
-    if (sEst && tEst && tEst.params <= sEst.params) {
-      warnings.push(`the teacher (${tEst.name}, ${tEst.params} parameters) is not larger than the student (${sEst.name}, ${sEst.params}): it is unlikely to be much better, so there is little to transfer`);
-    }
-    if (sTaps && tTaps) {
-      const explicit = config.attention.pairs?.map((p) => ({ ...p, student: plainTapName(p.student), teacher: plainTapName(p.teacher) }));
+    const estimate = (model: ModelFamilySpec) => (zooTaps(model, dataShape, numClasses) ? modelEstimate({ model, inputShape: dataShape, numClasses }) : null);
+    const sEst = estimate(config.student.model);
+    let tName = t.source === 'file' ? path.basename(path.dirname(t.path)) || t.path : t.source === 'run' ? `run ${t.run}` : describeModel(t.model);
+    let tParams: number | undefined;
+    let tTaps: TapInfo[] | null = null;
+    let tFamily = teacherSpec?.family;
+    if (teacherSpec) {
+      const e = estimate(teacherSpec);
+      tName = describeSafe(teacherSpec);
+      tParams = e?.params;
+      tTaps = e?.taps ?? null;
+    } else if (t.source === 'file') {
       try {
-        for (const p of pairHints(sTaps, tTaps, explicit)) if (p.note) warnings.push(`hint pair ${p.student} ← ${p.teacher}: ${p.note}`);
-      } catch (err) {
-        if (AT_METHODS.has(config.method)) issues.push({ path: 'attention.pairs', message: `${(err as Error).message}; choose the hint pairs explicitly` });
+        const v = await teacherFileView(ctx.paths.check(t.path, 'teacher.path', 'read'), t.taps);
+        tParams = v.params;
+        tTaps = v.taps.map((x) => ({ ...x, name: plainTapName(x.name) }));
+        const spec = (await readModelMeta(path.dirname(v.path)))?.spec as ModelFamilySpec | undefined;
+        if (spec && typeof spec === 'object' && typeof spec.family === 'string') tFamily = spec.family;
+      } catch {
+        // A teacher file that cannot be read is reported by the Teacher step; no advice about it here.
       }
     }
-  }
-  if (teacherTop1 !== undefined && issues.length === 0) {
-    // The best baseline of the same student on the same data says what the student reaches alone.
-    const alone = (await ctx.store.list()).filter((r) => r.method === 'baseline' && r.student === describeModel(config.student.model) && r.dataset === config.data.path && r.best);
-    const best = Math.max(...alone.map((r) => r.best!.top1));
-    if (alone.length) {
-      const w = teacherMarginWarning(teacherTop1, best);
-      if (w) warnings.push(w);
+    // What the student reaches alone: the best finished baseline of the same student on the same data.
+    let baselineTop1: number | undefined;
+    if (teacherTop1 !== undefined) {
+      const alone = (await ctx.store.list()).filter((r) => r.method === 'baseline' && r.student === describeModel(config.student.model) && r.dataset === config.data.path && r.best);
+      if (alone.length) baselineTop1 = Math.max(...alone.map((r) => r.best!.top1));
+    }
+    warnings.push(...teacherWarnings({
+      usesAt: AT_METHODS.has(config.method),
+      teacher: { name: tName, ...(tFamily ? { family: tFamily } : {}), ...(tParams !== undefined ? { params: tParams } : {}), ...(teacherTop1 !== undefined ? { top1: teacherTop1 } : {}) },
+      student: { name: describeModel(config.student.model), family: config.student.model.family, ...(sEst ? { params: sEst.params } : {}), ...(baselineTop1 !== undefined ? { baselineTop1 } : {}) },
+    }));
+    if (sEst && tTaps) {
+      const explicit = config.attention.pairs?.map((p) => ({ ...p, student: plainTapName(p.student), teacher: plainTapName(p.teacher) }));
+      try {
+        warnings.push(...hintPairWarnings(pairHints(sEst.taps, tTaps, explicit)));
+      } catch (err) {
+        if (AT_METHODS.has(config.method) && t.source === 'train') issues.push({ path: 'attention.pairs', message: `${(err as Error).message}; choose the hint pairs explicitly` });
+      }
     }
   }
   return issues.length ? { ok: false, issues, warnings } : { ok: true, config, issues: [], warnings };

@@ -6,4 +6,4 @@ export type { TrainOptions, RunResult, PhaseSummary, FinalStats } from './types.
 export { learningRateAt, betaScaleAt, milestoneEpochs } from './schedule.js';
 export { NonFiniteLossError } from './step.js';
 export { Sgd } from './sgd.js';
-export { teacherMarginWarning, TEACHER_MARGIN } from './advice.js';
+export { teacherMarginWarning, teacherWarnings, hintPairWarnings, TEACHER_MARGIN, type TeacherFacts } from './advice.js';

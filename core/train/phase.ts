@@ -9,6 +9,7 @@
 // line: after a crash between the two the line is restored from the checkpoint, so it is never lost and
 // never written twice. The epoch's attention snapshot is written before the checkpoint.
 import { tf } from '../tf.js';
+import { assertWebGpuHealthy } from '../backend/webgpu.js';
 import { batchCount, batches, type Dataset, type Normalization } from '../data/index.js';
 import type { RunConfig, TrainingRecipe, Method } from '../config/index.js';
 import type { EpochEvent, Phase, RunEvent, StepEvent } from '../events/index.js';
@@ -174,7 +175,7 @@ export async function trainPhase(s: PhaseSpec): Promise<PhaseOutcome> {
         const scale = phase === 'student' ? betaScaleAt(config.attention.betaDecay, globalStep, totalSteps) : 1;
         let r;
         try {
-          r = trainStep(ctx, x, y, scale, pairNames);
+          r = await trainStep(ctx, x, y, scale, pairNames);
         } catch (err) {
           if (err instanceof NonFiniteLossError) {
             throw new NonFiniteLossError(
@@ -185,6 +186,8 @@ export async function trainPhase(s: PhaseSpec): Promise<PhaseOutcome> {
         } finally {
           tf.dispose([x, y]);
         }
+        // After a GPU error (out of memory, a lost device) results are garbage: stop before any checkpoint.
+        assertWebGpuHealthy();
         step++;
         globalStep++;
         sums.lossSum += r.loss * r.count;
@@ -206,19 +209,19 @@ export async function trainPhase(s: PhaseSpec): Promise<PhaseOutcome> {
       }
 
       // End of epoch: evaluate, snapshot, checkpoint, then the metric line.
-      const test = evaluate(s.net.model, s.data.test, s.normalization, {
+      const test = await evaluate(s.net.model, s.data.test, s.normalization, {
         numClasses: s.numClasses, batchSize: Math.max(recipe.batchSize, 64),
         ...(phase === 'student' && s.teacher ? { teacher: s.teacher.model } : {}),
       });
       // Held-out images from the training set: a measure that choosing settings by it does not spoil the test set.
       const val = s.data.validation && s.data.validation.count > 0
-        ? evaluate(s.net.model, s.data.validation, s.normalization, { numClasses: s.numClasses, batchSize: Math.max(recipe.batchSize, 64) })
+        ? await evaluate(s.net.model, s.data.validation, s.normalization, { numClasses: s.numClasses, batchSize: Math.max(recipe.batchSize, 64) })
         : null;
       const improved = !best || test.top1 > best.top1;
       last = { epoch, top1: test.top1 };
       if (improved) best = { epoch, top1: test.top1 };
       const snap = s.probes && s.pairs.length > 0
-        ? attentionSnapshot({ phase, epoch, probes: s.probes, pairs: s.pairs, fn: config.attention.fn,
+        ? await attentionSnapshot({ phase, epoch, probes: s.probes, pairs: s.pairs, fn: config.attention.fn,
           student: asModel(studentFwd), ...(phase === 'student' && s.teacher ? { teacher: asModel(teacherFwd!) } : {}) })
         : null;
       const epochEvent: EpochEvent = {

@@ -4,7 +4,7 @@
 // throwing, so a caller cannot leave a run marked "running".
 import * as path from 'node:path';
 import { tf } from '../tf.js';
-import { registerWasmTrainingKernels, selectBackend, type BackendChoice } from '../backend/index.js';
+import { registerWasmTrainingKernels, selectBackend, webGpuFailure, type BackendChoice } from '../backend/index.js';
 import { describeModel, teacherRecipe, type RunConfig, type TrainingRecipe } from '../config/index.js';
 import { computeNormalization, loadDataset, makeBatch, type Dataset, type Normalization } from '../data/index.js';
 import type { Phase, RunEvent } from '../events/index.js';
@@ -12,19 +12,22 @@ import { pairHints, type ResolvedHintPair } from '../attention/index.js';
 import { summarizeModel } from '../models/index.js';
 import { collectEnvironment, type Checkpoint, type RunHandle } from '../runs/index.js';
 import { datasetFingerprint } from '../runs/datasetFingerprint.js';
+import { acquireRunLock } from '../runs/runLock.js';
 import { encodePng } from '../data/samples.js';
 import { evaluate, measureLatency, weightFileBytes, writeModelMeta } from '../eval/index.js';
 import { buildNet, inputShapeOf, loadTeacherNet, randomTrainingLayers, resolveLayerName, retap, teacherModelPath, withConfigTaps, type Net } from './networks.js';
 import { trainPhase, type PhaseOutcome } from './phase.js';
-import { teacherMarginWarning } from './advice.js';
+import { hintPairWarnings, teacherMarginWarning, teacherWarnings } from './advice.js';
 import { deriveSeed } from './seeds.js';
 import { selfPairs } from './snapshot.js';
 import { NonFiniteLossError } from './step.js';
+import { preflightModels, RunSetupError } from './preflight.js';
 import type { FinalStats, PhaseSummary, RunResult, TrainOptions } from './types.js';
 
 class Cancelled extends Error {}
 
-interface RunExtra { normalization?: Normalization; limit?: number; epochs?: number }
+/** Saved with every checkpoint: what a resume must reuse. `limit` without `testLimit` (older runs) cut both splits. */
+interface RunExtra { normalization?: Normalization; limit?: number; testLimit?: number; epochs?: number }
 
 export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Promise<RunResult> {
   const startedAt = performance.now();
@@ -46,6 +49,18 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
   let probes: tf.Tensor4D | null = null;
   let phaseNow: Phase = config.teacher?.source === 'train' ? 'teacher' : 'student';
   let ck: Checkpoint | null = null;
+  // One writer per run folder: when another process trains this run, throw (RunLockedError) before
+  // anything in the folder is touched — its status is that process's to write.
+  const lock = await acquireRunLock(run.dir, run.id);
+  if (opts.resume && (await run.readStatus().catch(() => null))?.status === 'done') {
+    await lock.release();
+    throw new Error(`run ${run.id} is already done; nothing to resume`);
+  }
+  // Before the last event: whoever hears it may resume or delete the run at once.
+  const letGo = async () => {
+    await run.flush().catch(() => undefined);
+    await lock.release().catch(() => undefined);
+  };
 
   try {
     // --- backend and environment -------------------------------------------------------------------
@@ -60,11 +75,19 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     if (opts.resume) {
       ck = await run.loadCheckpoint('latest');
       if (!ck) await note('info', 'no checkpoint to resume from: starting from the beginning');
+      // What the interrupted epoch wrote after the checkpoint is trained again: keep each step once.
+      const dropped = await run.trimMetricsAfter(ck ? { phase: ck.phase, epoch: ck.epoch, step: ck.step } : null);
+      if (dropped > 0) await run.log(`resume: removed ${dropped} metric line(s) written after the checkpoint (they are trained again)`);
     } else if (await run.hasCheckpoint('latest')) {
       throw new Error(`run ${run.id} has already trained (it has a checkpoint); resume it instead of training it again`);
     }
     const ckExtra = (ck?.extra ?? {}) as RunExtra;
-    const limit = opts.limit ?? ckExtra.limit ?? config.data.limit;
+    // An override (TrainOptions, or the one a checkpoint recorded) wins over the config; a bare `limit` override
+    // means both splits (a quick trial), as it always did.
+    const limitOverride = opts.limit ?? ckExtra.limit;
+    const testLimitOverride = opts.testLimit ?? opts.limit ?? ckExtra.testLimit ?? ckExtra.limit;
+    const limit = limitOverride ?? config.data.limit;
+    const testLimit = testLimitOverride ?? config.data.testLimit;
     const epochsOverride = opts.epochsOverride ?? ckExtra.epochs;
     if (ck) phaseNow = ck.phase;
     await run.writeStatus({ status: 'running', phase: phaseNow, ...(ck ? { epoch: ck.epoch, step: ck.step } : {}) });
@@ -73,6 +96,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
       ...(ck ? { resumedFrom: { phase: ck.phase, epoch: ck.epoch, step: ck.step } } : {}),
     });
     await run.log(ck ? `resuming ${ck.phase} phase after epoch ${ck.epoch}, step ${ck.step} on ${backend.name}` : `training on ${backend.name} (${backend.reason})`);
+    for (const n of run.configNotes ?? []) await note('info', `config.json: ${n}`);
 
     // --- a loaded teacher first: its input size decides the dataset's ---------------------------------
     const teacherFile = await teacherModelPath(run, config);
@@ -82,23 +106,38 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     for (const n of loaded?.notes ?? []) await note('info', `teacher: ${n}`);
 
     const inputShape = config.data.inputShape ?? (loaded ? inputShapeOf(loaded.net.model) : undefined);
-    const data = await loadDataset(config.data.path, {
-      format: config.data.format, ...(inputShape ? { inputShape } : {}), ...(limit ? { limit } : {}),
-      validationSplit: config.data.validationSplit, seed: config.seed,
+    const loadWith = (trainImages: number | undefined) => loadDataset(config.data.path, {
+      format: config.data.format, ...(inputShape ? { inputShape } : {}), ...(trainImages ? { limit: trainImages } : {}),
+      testLimit: testLimit ?? 'all', validationSplit: config.data.validationSplit, seed: config.seed,
     });
+    const data = await loadWith(limit);
     for (const n of data.info.notes ?? []) await note('info', `data: ${n}`);
     await run.writeEnvironment({ ...environment, dataset: await datasetFingerprint(config.data.path, data) });
+    // A teacher trained here may see more (or fewer) training images than the student: its own copy then.
+    const teacherLimit = t?.source === 'train' ? (limitOverride ?? t.limit ?? limit) : limit;
+    const teacherData = t?.source === 'train' && ck?.phase !== 'student' && teacherLimit !== limit ? await loadWith(teacherLimit) : data;
+    if (teacherData !== data) {
+      await note('info', `data: the teacher trains on ${teacherData.train.count} training images, the student on ${data.train.count}`);
+    }
     const shape = data.train.shape;
     const numClasses = data.info.classes.length;
     if (config.probes > data.test.count) throw new Error(`probes (${config.probes}) exceeds the ${data.test.count} test images`);
     // The student must see inputs the way the teacher was trained to see them.
-    const normalization = ckExtra.normalization ?? loaded?.meta?.normalization ?? computeNormalization(data.train);
-    const extra: RunExtra = { normalization, ...(limit ? { limit } : {}), ...(epochsOverride ? { epochs: epochsOverride } : {}) };
+    // With a teacher trained here, its training images set the normalization both phases use.
+    const normalization = ckExtra.normalization ?? loaded?.meta?.normalization ?? computeNormalization(teacherData.train);
+    const extra: RunExtra = {
+      normalization, ...(limitOverride ? { limit: limitOverride } : {}), ...(testLimitOverride ? { testLimit: testLimitOverride } : {}),
+      ...(epochsOverride ? { epochs: epochsOverride } : {}),
+    };
 
     probes = await setUpProbes(run, data, normalization, config.probes, !ck);
 
     const recipeOf = (r: TrainingRecipe): TrainingRecipe => (epochsOverride ? { ...r, epochs: epochsOverride } : r);
     const common = { run, config, data, normalization, numClasses, probes, emit, control: opts.control, extra: extra as Record<string, unknown> };
+
+    // A hint pair naming a missing layer is found now, not after the teacher phase has trained.
+    const setup = await preflightModels(config, shape, numClasses, loaded ? { teacher: loaded.net } : {});
+    if (setup.length > 0) throw new RunSetupError(setup);
 
     // --- teacher phase ------------------------------------------------------------------------------
     if (t?.source === 'train') {
@@ -112,7 +151,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
         const net = buildNet(t.model, shape, numClasses, 'teacher_', deriveSeed(config.seed, 'teacher-init'));
         owned.push(net);
         await warnRandomLayers(net, 'teacher', note);
-        const outcome = await trainPhase({ ...common, phase: 'teacher', recipe: recipeOf(teacherRecipe(config)), method: 'baseline',
+        const outcome = await trainPhase({ ...common, data: teacherData, phase: 'teacher', recipe: recipeOf(teacherRecipe(config)), method: 'baseline',
           net, pairs: selfPairs(net.taps), resume: ck?.phase === 'teacher' ? ck : null, seed: deriveSeed(config.seed, 'teacher-data') });
         ck = ck?.phase === 'teacher' ? null : ck;
         result.teacher = summary(outcome);
@@ -131,7 +170,9 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     const built = buildNet(config.student.model, shape, numClasses, 'student_', deriveSeed(config.seed, 'student-init'));
     owned.push(built);
     await warnRandomLayers(built, 'student', note);
-    const { pairs, student, teacher: teacherNet } = await choosePairs(config, withConfigTaps(built, config.student.taps, 'student'), teacher, note);
+    const teacherSpec = t?.source === 'train' ? t.model : (loaded?.meta?.spec as { family?: unknown } | undefined);
+    const { pairs, student, teacher: teacherNet } = await choosePairs(config, withConfigTaps(built, config.student.taps, 'student'), teacher,
+      typeof teacherSpec?.family === 'string' ? teacherSpec.family : undefined, note, () => run.flush().then(() => run.readLog()).catch(() => ''));
     const outcome = await trainPhase({ ...common, phase: 'student', recipe: recipeOf(config.training), method: config.method,
       net: student, ...(teacherNet ? { teacher: teacherNet } : {}), pairs, resume: ck?.phase === 'student' ? ck : null,
       seed: deriveSeed(config.seed, 'student-data') });
@@ -142,7 +183,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     // --- the exported student -----------------------------------------------------------------------
     const modelPath = await run.saveModel('student', student.model);
     await writeModelMeta(path.dirname(modelPath), { normalization, taps: student.taps, spec: config.student.model, classes: data.info.classes, inputShape: shape });
-    const final = await finalStats(student, modelPath, shape);
+    const final = await finalStats(student, modelPath, shape, opts.latency !== false);
     const env = (await run.readEnvironment()) ?? {};
     await run.writeEnvironment({ ...env, student: { ...final, latency: final.latency } });
     result.final = final;
@@ -151,7 +192,8 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     result.resumable = true;
     result.seconds = (performance.now() - startedAt) / 1000;
     await run.writeStatus({ status: 'done', phase: 'student' });
-    await run.log(`done: student test top-1 ${pct(outcome.status === 'done' ? outcome.last?.top1 : undefined)}, ${final.params} parameters, ${final.latencyMs.toFixed(3)} ms/image at batch 1`);
+    await run.log(`done: student test top-1 ${pct(outcome.status === 'done' ? outcome.last?.top1 : undefined)}, ${final.params} parameters${final.latencyMs !== undefined ? `, ${final.latencyMs.toFixed(3)} ms/image at batch 1` : ''}`);
+    await letGo();
     emit({
       type: 'done', runId: run.id,
       result: { phase: 'student', ...result.student, ...(result.teacher ? { teacher: result.teacher } : {}), seconds: result.seconds, modelPath,
@@ -165,18 +207,26 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
       result.status = 'cancelled';
       await run.writeStatus({ status: 'cancelled', phase: phaseNow });
       await run.log(`cancelled${result.resumable ? ' (resumable from the latest checkpoint)' : ''}`);
+      await letGo();
       emit({ type: 'cancelled', runId: run.id, resumable: result.resumable });
       return result;
     }
     const st = await run.readStatus().catch(() => null);
-    const kept = result.resumable ? ` The last good checkpoint (${st?.phase ?? phaseNow} phase, epoch ${st?.epoch ?? '?'}) is kept: resume continues from it.` : '';
+    // A config that cannot work fails the same way on every resume: say what to change instead.
+    const kept = err instanceof RunSetupError ? ' Resuming would fail the same way: change the config and start a new run.'
+      : result.resumable ? ` The last good checkpoint (${st?.phase ?? phaseNow} phase, epoch ${st?.epoch ?? '?'}) is kept: resume continues from it.` : '';
+    // A lost GPU or a GPU out of memory makes reads fail with an empty or unrelated message: say what happened.
+    const gpu = webGpuFailure();
     const message = err instanceof NonFiniteLossError
       ? `Training stopped: ${err.message}.${kept} Lowering the learning rate${config.method !== 'baseline' ? ' or β' : ''} usually helps.`
-      : `${(err as Error).message ?? String(err)}${kept}`;
+      : gpu !== undefined && tf.getBackend() === 'webgpu'
+        ? `${gpu.message}.${kept}`
+        : `${(err as Error).message ?? String(err)}${kept}`;
     result.status = 'failed';
     result.error = message;
     await run.writeStatus({ status: 'failed', phase: phaseNow, error: message }).catch(() => undefined);
     await run.log(`failed: ${message}${err instanceof NonFiniteLossError ? '' : `\n${(err as Error).stack ?? ''}`}`).catch(() => undefined);
+    await letGo();
     emit({ type: 'failed', runId: run.id, error: message, resumable: result.resumable });
     return result;
   } finally {
@@ -191,6 +241,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
       }
     }
     await run.flush().catch(() => undefined);
+    await lock.release().catch(() => undefined);
   }
 }
 
@@ -236,8 +287,8 @@ function checkTeacher(teacher: Net, shape: [number, number, number], numClasses:
  * Hint pairs, and the student and teacher tapped at every layer a pair names. Explicit pairs from the
  * config override the default pairing; their names may omit the engine's layer prefixes.
  */
-async function choosePairs(config: RunConfig, student: Net, loadedTeacher: Net | undefined,
-  note: (l: 'info' | 'warn', m: string) => Promise<void>): Promise<{ pairs: ResolvedHintPair[]; student: Net; teacher?: Net }> {
+async function choosePairs(config: RunConfig, student: Net, loadedTeacher: Net | undefined, teacherFamily: string | undefined,
+  note: (l: 'info' | 'warn', m: string) => Promise<void>, runLog: () => Promise<string>): Promise<{ pairs: ResolvedHintPair[]; student: Net; teacher?: Net }> {
   if (!loadedTeacher) return { pairs: selfPairs(student.taps), student };
   let teacher: Net = loadedTeacher;
   const usesAt = config.method === 'at' || config.method === 'at+kd';
@@ -258,12 +309,19 @@ async function choosePairs(config: RunConfig, student: Net, loadedTeacher: Net |
     await note('info', `attention snapshots show the student only: ${(err as Error).message}`);
     return { pairs: selfPairs(student.taps), student, teacher };
   }
-  for (const p of pairs) if (p.note) await note('info', `hint pair ${p.student} ← ${p.teacher}: ${p.note}`);
-  const sFam = config.student.model.family;
-  const tFam = config.teacher?.source === 'train' ? config.teacher.model.family : undefined;
-  if (usesAt && tFam && tFam !== sFam) {
-    await note('warn', `teacher (${tFam}) and student (${sFam}) are different families; attention transfer across architectures can hurt the student`);
-  }
+  // The warnings the wizard showed before Start (core/train/advice.ts), now in the log with this run's models:
+  // once per run (the service logs the Review step's warnings when it creates the run; a resume repeats none).
+  const logged = await runLog();
+  const warnOnce = async (w: string) => { if (!logged.includes(`warning: ${w}`)) await note('warn', w); };
+  if (usesAt) for (const w of hintPairWarnings(pairs)) await warnOnce(w);
+  else for (const p of pairs) if (p.note) await note('info', `hint pair ${p.student} ← ${p.teacher}: ${p.note}`);
+  const t = config.teacher;
+  const teacherName = t?.source === 'train' ? describeModel(t.model) : t?.source === 'run' ? `the ${t.role ?? 'student'} of run ${t.run}` : 'the teacher file';
+  for (const w of teacherWarnings({
+    usesAt,
+    teacher: { name: teacherName, ...(teacherFamily ? { family: teacherFamily } : {}), params: teacher.model.countParams() },
+    student: { name: describeModel(config.student.model), family: config.student.model.family, params: student.model.countParams() },
+  })) await warnOnce(w);
   return { pairs, student, teacher };
 }
 
@@ -272,7 +330,7 @@ async function compareWithTeacher(teacher: Net, result: RunResult, data: Dataset
   note: (l: 'info' | 'warn', m: string) => Promise<void>): Promise<void> {
   const student = result.student?.best?.top1;
   if (student === undefined) return;
-  const teacherTop1 = result.teacher?.last?.top1 ?? evaluate(teacher.model, data.test, normalization, { numClasses }).top1;
+  const teacherTop1 = result.teacher?.last?.top1 ?? (await evaluate(teacher.model, data.test, normalization, { numClasses })).top1;
   const warning = teacherMarginWarning(teacherTop1, student);
   if (warning) await note('warn', warning);
 }
@@ -282,12 +340,12 @@ async function warnRandomLayers(net: Net, who: string, note: (l: 'info' | 'warn'
   if (layers.length) await note('warn', `the ${who} has dropout (${layers.join(', ')}): its runs do not repeat exactly`);
 }
 
-async function finalStats(student: Net, modelPath: string, shape: [number, number, number]): Promise<FinalStats> {
+async function finalStats(student: Net, modelPath: string, shape: [number, number, number], withLatency: boolean): Promise<FinalStats> {
   const s = summarizeModel(student.model, student.taps);
-  const latency = measureLatency(student.model, shape);
+  const latency = withLatency ? await measureLatency(student.model, shape) : undefined;
   return {
     params: s.params, trainableParams: s.trainableParams, multiplyAdds: s.multiplyAdds, sizeBytes: s.sizeBytes,
-    fileBytes: await weightFileBytes(modelPath), latency, latencyMs: latency.batch1MsPerImage,
+    fileBytes: await weightFileBytes(modelPath), ...(latency ? { latency, latencyMs: latency.batch1MsPerImage } : {}),
   };
 }
 

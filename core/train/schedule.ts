@@ -2,9 +2,13 @@
 // linear decay of β over training (for AT+KD, where the two transfer terms can fight late in training).
 import type { TrainingRecipe } from '../config/index.js';
 
-/** Milestone epochs of a step schedule: fractions of the epochs, rounded (0.3/0.6/0.8 of 200 → 60/120/160). */
+/**
+ * Milestone epochs of a step schedule: fractions of the epochs, rounded (0.3/0.6/0.8 of 200 → 60/120/160), and
+ * never before the end of the first epoch: Math.round(0.3 · 1) = 0 would otherwise train a 1-epoch run at lr · γ
+ * from its first step.
+ */
 export function milestoneEpochs(milestones: number[], epochs: number): number[] {
-  return milestones.map((f) => Math.round(f * epochs));
+  return milestones.map((f) => Math.max(1, Math.round(f * epochs)));
 }
 
 /** Learning rate for the epoch that starts after `completed` epochs (0-based). */

@@ -15,10 +15,10 @@ function outputs(model: tf.LayersModel, x: tf.Tensor4D): tf.Tensor[] {
  * `student` and `teacher` output [logits, ...tap activations in pair order]; `teacher` is absent in the
  * teacher phase, where `pairs` pair each tap with itself.
  */
-export function attentionSnapshot(args: {
+export async function attentionSnapshot(args: {
   phase: Phase; epoch: number; probes: tf.Tensor4D; pairs: ResolvedHintPair[]; fn: AttentionFn;
   student: tf.LayersModel; teacher?: tf.LayersModel;
-}): Omit<AttentionEvent, 'type'> {
+}): Promise<Omit<AttentionEvent, 'type'>> {
   const { probes, pairs } = args;
   const n = probes.shape[0];
   const result: AttentionPairMap[] = [];
@@ -33,10 +33,17 @@ export function attentionSnapshot(args: {
       return { h, w, sm, tm };
     });
   });
+  let values: Float32Array[];
+  try {
+    // Every map in one go: the reads overlap instead of waiting on the device one after another.
+    values = (await Promise.all(maps.flatMap((m) => [m.sm.data(), m.tm.data()]))) as Float32Array[];
+  } finally {
+    tf.dispose(maps.flatMap((m) => [m.sm, m.tm]));
+  }
   pairs.forEach((p, j) => {
-    const { h, w, sm, tm } = maps[j];
-    const sv = sm.dataSync();
-    const tv = tm.dataSync();
+    const { h, w } = maps[j];
+    const sv = values[2 * j];
+    const tv = values[2 * j + 1];
     for (let i = 0; i < n; i++) {
       result.push({
         student: p.student, teacher: p.teacher, probe: i, h, w,
@@ -45,7 +52,6 @@ export function attentionSnapshot(args: {
       });
     }
   });
-  tf.dispose(maps.flatMap((m) => [m.sm, m.tm]));
   return { phase: args.phase, epoch: args.epoch, pairs: result };
 }
 

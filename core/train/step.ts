@@ -1,6 +1,7 @@
 // One optimization step: teacher outputs (inference mode, outside the gradient scope), student loss and
 // gradients, a finiteness check of every loss part, then the SGD update. Nothing survives the step
-// except the model and optimizer variables; all values come back to JS in one read.
+// except the model and optimizer variables; all values come back to JS in one asynchronous read (sync
+// reads do not exist on every backend: webgpu in Node has none).
 import { tf } from '../tf.js';
 import type { LossParts } from '../events/index.js';
 import type { Objective, ObjectiveParts } from './objective.js';
@@ -40,7 +41,7 @@ function describePart(part: string, pairNames: string[]): string {
   return `the AT term of hint pair ${j + 1} (${pairNames[j] ?? '?'})`;
 }
 
-export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor1D, betaScale: number, pairNames: string[]): StepResult {
+export async function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor1D, betaScale: number, pairNames: string[]): Promise<StepResult> {
   const teacherOut = ctx.teacherOutputs ? tf.tidy(() => ctx.teacherOutputs!(x)) : undefined;
   let parts: ObjectiveParts | undefined;
   let value: tf.Scalar | undefined;
@@ -54,7 +55,8 @@ export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor1D, beta
       const correct = tf.sum(tf.cast(tf.equal(tf.argMax(p.logits, 1), y), 'float32'));
       return tf.stack([value!, p.ce, ...(p.atPerPair ?? []), ...(p.kd ? [p.kd] : []), correct]);
     });
-    const v = packed.dataSync();
+    // The one read the step needs: the update waits on it, since a non-finite loss must not be applied.
+    const v = (await packed.data()) as Float32Array;
     // The parts first (the most specific name), the total last.
     for (const i of [...names.keys()].slice(1).concat(0)) {
       if (!Number.isFinite(v[i])) {

@@ -12,12 +12,17 @@ export interface TrainOptions {
   epochsOverride?: number;
   /** Use the first N training and N test images (a quick trial); a resumed run keeps the original's. */
   limit?: number;
+  /** Use the first N test images (overrides the test part of `limit`); a resumed run keeps the original's. */
+  testLimit?: number;
   /** Continue from the run's latest checkpoint. */
   resume?: boolean;
   /** The backend already chosen (core/backend selectBackend); chosen here from the config when absent. */
   backend?: BackendChoice;
   /** What started the run, recorded in environment.json: the exact command line, or the app action. */
   invocation?: string;
+  /** false: the finished student's inference latency is not measured (tests on an emulated GPU, where
+   * its batch-1 and batch-64 kernels cost a minute to compile and the figure means nothing). */
+  latency?: boolean;
 }
 
 export interface PhaseSummary {
@@ -34,9 +39,10 @@ export interface FinalStats {
   sizeBytes: number;
   /** Bytes of the saved weight files. */
   fileBytes: number;
-  latency: Latency;
+  /** Absent when the run was asked not to measure it (TrainOptions.latency). */
+  latency?: Latency;
   /** ms per image at batch 1 (the number compare tables show). */
-  latencyMs: number;
+  latencyMs?: number;
 }
 
 export interface RunResult {

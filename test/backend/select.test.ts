@@ -79,10 +79,11 @@ describe('selectBackend: automatic', () => {
     expect(choice.name).toBe('wasm');
     expect(choice.tfBackend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    expect(choice.attempts.map((a) => [a.name, a.ok])).toEqual([['tensorflow-gpu', false], ['tensorflow', false], ['wasm', true]]);
+    expect(choice.attempts.map((a) => [a.name, a.ok])).toEqual([['tensorflow-gpu', false], ['webgpu', false], ['tensorflow', false], ['wasm', true]]);
     expect(choice.attempts[0]!.reason).toBe(`${GPU} is not installed`);
-    expect(choice.attempts[1]!.reason).toBe(`${NODE} is not installed`);
-    expect(imports).toEqual([WASM]);
+    expect(choice.attempts[1]!.reason).toBe('webgpu is not installed');
+    expect(choice.attempts[2]!.reason).toBe(`${NODE} is not installed`);
+    expect(imports).toEqual(['webgpu', WASM]);
     expect(choice.reason).toContain(`${NODE} is not installed`);
   });
 
@@ -91,7 +92,7 @@ describe('selectBackend: automatic', () => {
     const choice = await selectBackend({ env: {}, loader: fakeLoader({ [WASM]: { throws: wasmMissing } }) });
     expect(choice.name).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
-    expect(choice.attempts[2]).toEqual({ name: 'wasm', ok: false, reason: `${WASM} is not installed` });
+    expect(choice.attempts[3]).toEqual({ name: 'wasm', ok: false, reason: `${WASM} is not installed` });
     expect(choice.threads).toBe(1);
     expect(describeBackendChoice(choice)).toMatch(/^cpu \(plain JavaScript, very slow\)\. Not used: tensorflow-gpu: .*; wasm: @tensorflow\/tfjs-backend-wasm is not installed\./);
   });
@@ -100,7 +101,7 @@ describe('selectBackend: automatic', () => {
     const dlopen = Object.assign(new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory'), { code: 'ERR_DLOPEN_FAILED' });
     const choice = await selectBackend({ env: {}, loader: fakeLoader({ [NODE]: { throws: dlopen } }) });
     expect(choice.name).toBe('wasm');
-    const reason = choice.attempts[1]!.reason;
+    const reason = choice.attempts[2]!.reason;
     expect(reason).toContain(`${NODE} is installed but its native library failed to load`);
     expect(reason).toContain('libtensorflow.so.2: cannot open shared object file');
     expect(reason).not.toContain('not installed');
@@ -112,9 +113,9 @@ describe('selectBackend: automatic', () => {
       { code: 'MODULE_NOT_FOUND' },
     );
     const choice = await selectBackend({ env: {}, loader: fakeLoader({ [NODE]: { throws: addon } }) });
-    expect(choice.attempts[1]!.reason).toContain('native library failed to load');
-    expect(choice.attempts[1]!.reason).toContain('tfjs_binding.node');
-    expect(choice.attempts[1]!.reason).not.toContain('Require stack');
+    expect(choice.attempts[2]!.reason).toContain('native library failed to load');
+    expect(choice.attempts[2]!.reason).toContain('tfjs_binding.node');
+    expect(choice.attempts[2]!.reason).not.toContain('Require stack');
   });
 
   it('skips the GPU build when CUDA libraries are missing, without loading it, and uses tfjs-node', async () => {
@@ -174,7 +175,7 @@ describe('selectBackend: forced', () => {
     expect(forced.reason).toBe('requested by the backend option (wasm)');
     const auto = await selectBackend({ env: { ATSTUDIO_BACKEND: 'auto' }, loader: fakeLoader({ [NODE]: {} }) });
     expect(auto.name).toBe('tensorflow');
-    expect(auto.attempts.map((a) => a.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
+    expect(auto.attempts.map((a) => a.name)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow']);
   });
 
   it('an invalid ATSTUDIO_BACKEND names the variable and the accepted values, and changes nothing', async () => {
@@ -184,13 +185,13 @@ describe('selectBackend: forced', () => {
     const msg = (err as Error).message;
     expect(msg).toContain('ATSTUDIO_BACKEND');
     expect(msg).toContain('"gpu"');
-    expect(msg).toContain('tensorflow-gpu, tensorflow, wasm, cpu, auto');
+    expect(msg).toContain('tensorflow-gpu, webgpu, tensorflow, wasm, cpu, auto');
     expect(tf.getBackend()).toBe('cpu');
   });
 
   it('an invalid value passed through as force still names the variable it came from', async () => {
     const env = { ATSTUDIO_BACKEND: 'cuda' };
-    await expect(selectBackend({ force: 'cuda' as never, env, loader: fakeLoader({}) })).rejects.toThrow(/ATSTUDIO_BACKEND is "cuda".*accepted values: tensorflow-gpu, tensorflow, wasm, cpu, auto/);
+    await expect(selectBackend({ force: 'cuda' as never, env, loader: fakeLoader({}) })).rejects.toThrow(/ATSTUDIO_BACKEND is "cuda".*accepted values: tensorflow-gpu, webgpu, tensorflow, wasm, cpu, auto/);
   });
 
   it('a forced backend that cannot load throws with the reason instead of falling back', async () => {
@@ -216,10 +217,13 @@ describe('selectBackend on this machine', () => {
     expect(choice.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(choice.tfBackend).toBe('wasm');
-    expect(choice.attempts.slice(0, 2)).toEqual([
-      { name: 'tensorflow-gpu', ok: false, reason: `${GPU} is not installed` },
-      { name: 'tensorflow', ok: false, reason: `${NODE} is not installed` },
-    ]);
+    expect(choice.attempts.map((a) => a.name)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm']);
+    expect(choice.attempts[0]).toEqual({ name: 'tensorflow-gpu', ok: false, reason: `${GPU} is not installed` });
+    expect(choice.attempts[2]).toEqual({ name: 'tensorflow', ok: false, reason: `${NODE} is not installed` });
+    // No GPU here: Dawn finds no adapter (Debian 12's lavapipe is refused), or only SwiftShader when
+    // VK_ICD_FILENAMES names Chromium's ICD, which auto never takes.
+    expect(choice.attempts[1]!.ok).toBe(false);
+    expect(choice.attempts[1]!.reason).toMatch(/no WebGPU adapter: |a CPU emulation of a GPU, far slower than wasm, so auto never picks it/);
     // The default is wasmThreads 'auto': every core (the threaded build is checked at start-up).
     const cores = Math.min(os.availableParallelism(), 8);
     expect(choice.threads).toBe(cores);
@@ -228,7 +232,7 @@ describe('selectBackend on this machine', () => {
     // registerWasmTrainingKernels ran: stock wasm has no Conv2DBackpropFilter.
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
     expect(text).toMatch(new RegExp(`^wasm \\((no )?SIMD, ${cores} threads?\\)\\. Not used:`));
-    expect(text).toMatch(/Not used: tensorflow-gpu: @tensorflow\/tfjs-node-gpu is not installed; tensorflow: @tensorflow\/tfjs-node is not installed\./);
+    expect(text).toMatch(/Not used: tensorflow-gpu: @tensorflow\/tfjs-node-gpu is not installed; webgpu: .*; tensorflow: @tensorflow\/tfjs-node is not installed\./);
     expect(text).toContain(`Node ${process.versions.node}`);
   });
 });

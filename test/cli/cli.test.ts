@@ -2,14 +2,12 @@
 // real Fashion-MNIST, wasm backend), plus a few spawns of the built dist/cli/main.js for exit codes and
 // a real Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, jsonLines } from './harness.js';
+import { builtBin, cli, jsonLines } from './harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FMNIST = '/usr/share/datasets/fashion-mnist';
 const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 if (!haveData) console.log(`cli tests that train skip: ${FMNIST} is missing (apt-get install dataset-fashion-mnist)`);
@@ -21,7 +19,7 @@ const env = { ATSTUDIO_BACKEND: 'wasm' };
 /** A tiny AT run: WRN-10-1 teacher trained first for one epoch, then a WRN-10-1 student, 28×28×1. */
 function tinyConfig(name: string, extra: Record<string, unknown> = {}) {
   return {
-    version: 1, name, seed: 7,
+    version: 2, name, seed: 7,
     data: { path: FMNIST, format: 'idx' },
     teacher: { source: 'train', model: { family: 'wrn', depth: 10, widen: 1 } },
     student: { model: { family: 'wrn', depth: 10, widen: 1 } },
@@ -127,8 +125,9 @@ describe.runIf(haveData)('atstudio on Fashion-MNIST', () => {
   it('train --limit --json: only JSON events on stdout, started → epochs → done, exit 0', async () => {
     // A relative data.path is relative to the config file, not to the working folder.
     symlinkSync(FMNIST, path.join(tmp, 'fmnist'));
-    const file = writeConfig('tiny.json', tinyConfig('tiny-json', { data: { path: 'fmnist', format: 'idx' } }));
-    const r = await cli(['train', file, '--limit', '48', '--json', '--runs-dir', runsDir], { env });
+    // The file says 3 epochs; --epochs 1 and --limit 48 override it and land in the run's config.json.
+    const file = writeConfig('tiny.json', tinyConfig('tiny-json', { data: { path: 'fmnist', format: 'idx' }, training: { epochs: 3, batchSize: 16, lr: 0.05 } }));
+    const r = await cli(['train', file, '--limit', '48', '--epochs', '1', '--json', '--runs-dir', runsDir], { env });
     expect(r.err).not.toContain('failed');
     expect(r.code).toBe(0);
     const events = jsonLines(r.out);
@@ -143,7 +142,12 @@ describe.runIf(haveData)('atstudio on Fashion-MNIST', () => {
     expect(dirs).toHaveLength(1);
     jsonRunId = dirs[0];
     expect(statusOf(jsonRunId)).toBe('done');
-    expect(JSON.parse(readFileSync(path.join(runsDir, jsonRunId, 'config.json'), 'utf8')).data.path).toBe(path.join(tmp, 'fmnist'));
+    const saved = JSON.parse(readFileSync(path.join(runsDir, jsonRunId, 'config.json'), 'utf8'));
+    expect(saved.data.path).toBe(path.join(tmp, 'fmnist'));
+    // The file alone says what ran: the overrides, not the config file's 3 epochs and whole dataset.
+    expect(saved).toMatchObject({ version: 2, data: { limit: 48, testLimit: 48 }, training: { epochs: 1 } });
+    const started = events.find((e) => e.type === 'started') as { config: { training: { epochs: number } } };
+    expect(started.config.training.epochs).toBe(1);
   });
 
   it('Ctrl-C during train cancels between steps (exit 130, status cancelled); resume finishes it', async () => {
@@ -225,14 +229,20 @@ describe.runIf(haveData)('atstudio on Fashion-MNIST', () => {
 });
 
 describe('atstudio bench', () => {
-  it('--json: one object with images/s, teacher forward images/s, peak RSS and numTensors growth', async () => {
-    const r = await cli(['bench', '--json', '--backend', 'wasm', '--batch', '2', '--steps', '2', '--warmup', '1',
+  it('--json: one object with, per batch size, images/s, teacher forward images/s, peak RSS and numTensors growth', async () => {
+    const r = await cli(['bench', '--json', '--backend', 'wasm', '--batch', '2,3', '--steps', '2', '--warmup', '1',
       '--student', 'wrn-10-1', '--teacher', 'wrn-10-1', '--input-shape', '8x8x1']);
     expect(r.code).toBe(0);
     const lines = jsonLines(r.out);
     expect(lines).toHaveLength(1);
-    const b = lines[0];
-    expect(b).toMatchObject({ student: 'WRN-10-1', teacher: 'WRN-10-1', batch: 2, inputShape: [8, 8, 1], backend: 'wasm', numTensorsGrowth: 0 });
+    const all = lines[0] as { results: Record<string, unknown>[]; imagesPerSecByBatch: Record<string, number> };
+    expect(all).toMatchObject({ student: 'WRN-10-1', teacher: 'WRN-10-1', inputShape: [8, 8, 1], backend: 'wasm', backendChoice: 'wasm' });
+    expect(all.results.map((x) => x.batch)).toEqual([2, 3]);
+    expect(all.imagesPerSecByBatch['3']).toBe(all.results[1]!.imagesPerSec);
+    expect(all).not.toHaveProperty('adapter');
+    expect(all.results[0]).not.toHaveProperty('gpuMemory'); // wasm reports no GPU memory
+    const b = all.results[0]!;
+    expect(b).toMatchObject({ batch: 2, backend: 'wasm', numTensorsGrowth: 0 });
     expect(b.stepMs as number[]).toHaveLength(2);
     // images/s is the batch over the median step time (two steps: their mean).
     const [a, c] = b.stepMs as number[];
@@ -243,17 +253,9 @@ describe('atstudio bench', () => {
 });
 
 describe('the built bin (spawned)', () => {
-  const bin = path.join(root, 'dist/cli/main.js');
+  let bin = '';
   beforeAll(() => {
-    const sources = readdirSync(path.join(root, 'cli'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
-    const stale = !existsSync(bin) || sources.some((f) => statSync(path.join(root, 'cli', f)).mtimeMs > statSync(bin).mtimeMs);
-    if (stale) {
-      const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
-      // tsc emits even when some file has type errors; only errors in the CLI itself stop this test.
-      const cliErrors = `${r.stdout}${r.stderr}`.split('\n').filter((l) => /^(cli|test\/cli)\//.test(l));
-      if (cliErrors.length > 0 || !existsSync(bin)) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
-      if (r.status !== 0) console.log(`note: tsc reported type errors outside cli/ (built anyway):\n${r.stdout}`);
-    }
+    bin = builtBin();
   });
 
   it('starts with a shebang; --help exits 0, a usage error exits 2, a bad config exits 1', () => {

@@ -1,4 +1,8 @@
 // Runs the CLI in-process with captured output, a fake environment and a Ctrl-C that tests can press.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { main } from '../../cli/main.js';
 import type { CliIO } from '../../cli/io.js';
 
@@ -49,4 +53,20 @@ export async function cli(argv: string[], opts: RunOptions = {}): Promise<Captur
 /** The stdout of a --json command: every line must be one JSON object. */
 export function jsonLines(out: string): Record<string, unknown>[] {
   return out.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** dist/cli/main.js, rebuilt (tsc) when a cli/ source is newer; for tests that need a fresh process. */
+export function builtBin(): string {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const bin = path.join(root, 'dist/cli/main.js');
+  const sources = ['cli', 'core'].flatMap((d) => readdirSync(path.join(root, d), { recursive: true }).map((f) => path.join(root, d, String(f)))).filter((f) => f.endsWith('.ts'));
+  const stale = !existsSync(bin) || sources.some((f) => statSync(f).mtimeMs > statSync(bin).mtimeMs);
+  if (stale) {
+    const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
+    // tsc emits even when some file has type errors; only errors in the CLI itself stop the test.
+    const cliErrors = `${r.stdout}${r.stderr}`.split('\n').filter((l) => /^(cli|test\/cli)\//.test(l));
+    if (cliErrors.length > 0 || !existsSync(bin)) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
+    if (r.status !== 0) console.log(`note: tsc reported type errors outside cli/ (built anyway):\n${r.stdout}`);
+  }
+  return bin;
 }

@@ -38,13 +38,14 @@ function serve(args: string[]): { child: ChildProcess; output: () => string; wai
 const port = () => 20000 + Math.floor(Math.random() * 20000);
 
 describe('atstudio serve', () => {
-  it('serves the API on loopback and exits 0 on Ctrl-C', async () => {
+  it('serves the API on loopback with a token (printed in the address) and exits 0 on Ctrl-C', async () => {
     const s = serve(['--port', String(port())]);
-    const [, url] = await s.waitFor(/serving on (http:\/\/\S+)/);
-    const res = await fetch(new URL('api/listRuns', url), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: [] }),
+    const [, url, token] = await s.waitFor(/serving on (http:\/\/\S+\/)\?token=([0-9a-f]{64})/);
+    const ask = (headers: Record<string, string>) => fetch(new URL('api/listRuns', url), {
+      method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ args: [] }),
     });
-    expect(await res.json()).toEqual({ ok: true, result: [] });
+    expect((await ask({})).status).toBe(401);
+    expect(await (await ask({ authorization: `Bearer ${token}` })).json()).toEqual({ ok: true, result: [] });
     const exited = new Promise<number | null>((resolve) => s.child.on('exit', (code) => resolve(code)));
     s.child.kill('SIGINT');
     expect(await exited).toBe(0);

@@ -20,7 +20,7 @@ function issuesOf(json: unknown, source?: string): ConfigError {
 describe('parseRunConfig defaults', () => {
   it('fills the paper recipe and the documented defaults', () => {
     const c = parseRunConfig(minimal);
-    expect(c.version).toBe(1);
+    expect(c.version).toBe(2);
     expect(c.seed).toBe(42);
     expect(c.method).toBe('baseline');
     expect(c.student.model).toEqual({ family: 'wrn', depth: 16, widen: 1 });
@@ -92,9 +92,9 @@ describe('parseRunConfig errors', () => {
   });
 
   it('rejects an unknown version with one clear message', () => {
-    const err = issuesOf({ ...minimal, version: 2, junk: true });
+    const err = issuesOf({ ...minimal, version: 3, junk: true });
     expect(err.issues).toHaveLength(1);
-    expect(err.message).toContain('version: unsupported config version (expected 1, got 2)');
+    expect(err.message).toContain('version: unsupported config version (expected 1 or 2, got 3)');
   });
 
   it('rejects non-objects', () => {

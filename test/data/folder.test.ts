@@ -69,6 +69,10 @@ describe('image folders', () => {
     expect(ds.info.notes!.join(' ')).not.toContain('held out');
     const lim = await loadDataset(root, { limit: 4 });
     expect(Array.from(lim.train.labels)).toEqual([0, 1, 2, 0]);
+    expect(lim.test.count).toBe(4);
+    const apart = await loadDataset(root, { limit: 4, testLimit: 'all' });
+    expect([apart.train.count, apart.test.count]).toEqual([4, 6]);
+    expect((await loadDataset(root, { limit: 4, testLimit: 2 })).test.count).toBe(2);
     // validationSplit takes precedence over the val/ folder
     const vs = await loadDataset(root, { validationSplit: 0.25, seed: 7 });
     expect([vs.train.count, vs.validation!.count]).toEqual([9, 3]);

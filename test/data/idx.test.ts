@@ -150,6 +150,13 @@ describe('broken IDX files', () => {
     const whole = readFileSync(path.join(FASHION_DIR, 'train-images-idx3-ubyte.gz'));
     const cut = write(path.join(dg, 'train-images-idx3-ubyte.gz'), new Uint8Array(whole.subarray(0, 50_000)));
     await fails(loadDataset(dg), cut, 'does not gunzip', 'expected a complete .gz file');
+    // Found before any image is used: inspect (which reads headers and a few samples) and a limited load.
+    await fails(inspectDataset(dg), cut, 'does not gunzip', 'the header says 60000 images of 28×28 (47040016 bytes)');
+    await fails(loadDataset(dg, { limit: 10 }), cut, 'does not gunzip', 'expected a complete .gz file');
+    // The test split's labels, cut short after the header: inspect reads only their header.
+    const dl = dataset('trunc-labels-gz', { 't10k-labels-idx1-ubyte': undefined as never });
+    const lab = write(path.join(dl, 't10k-labels-idx1-ubyte.gz'), gz(idxLabels([4, 5]).subarray(0, 9)));
+    await fails(inspectDataset(dl), lab, 'truncated', 'the header says 2 labels (10 bytes)', 'decompressed file has 9 bytes');
   });
 
   it('gzipped header promising more images than the stream holds', async () => {

@@ -93,7 +93,8 @@ export async function wizardAtRun(page: Page, app: App, plan: RunPlan): Promise<
   await page.goto(`${app.url}#/new`);
   await step(page, 'dataset');
   await fill(page, 'Dataset path', DATASET);
-  await fill(page, 'Images per split (limit)', String(plan.limit));
+  await fill(page, 'Training images (limit)', String(plan.limit));
+  await fill(page, 'Test images', String(plan.limit));
   const summary = page.getByTestId('dataset-summary');
   await expect.poll(() => summary.locator('[data-field="classes"]').textContent(), { timeout: 30_000 }).toMatch(/^10/);
   await expect.poll(() => summary.locator('[data-field="shape"]').textContent()).toContain('28×28');

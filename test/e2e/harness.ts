@@ -60,6 +60,8 @@ export function missingBuild(): string | null {
 export interface App {
   /** http://127.0.0.1:<port>/ */
   url: string;
+  /** Serve mode's token (on loopback too): contexts from watchedContext carry it as the cookie. */
+  token: string;
   runsDir: string;
   /** Everything serve mode printed (stdout and stderr). */
   log: string[];
@@ -67,6 +69,9 @@ export interface App {
   call<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
   close(): Promise<void>;
 }
+
+/** The token of the app startApp started last (contexts made after it carry it). */
+let appToken: { url: string; token: string } | null = null;
 
 /**
  * Serve mode in this process: the `atstudio serve` command itself (cli/commands/serve.ts — createService with
@@ -81,11 +86,14 @@ export async function startApp(opts: { chromiumBinary?: string | null } = {}): P
   const log: string[] = [];
   let interrupt: (() => void) | null = null;
   let announced: (url: string) => void = () => {};
+  let token = '';
   const urlPromise = new Promise<string>((resolve) => { announced = resolve; });
   const sink = { write(chunk: string) {
     for (const line of String(chunk).split('\n')) {
       if (!line) continue;
       log.push(line);
+      const t = /^token: ([0-9a-f]{64})\b/.exec(line);
+      if (t) token = t[1]!;
       const m = /(http:\/\/127\.0\.0\.1:\d+\/?)/.exec(line);
       if (m) announced(m[1]!.replace(/\/?$/, '/'));
     }
@@ -103,13 +111,17 @@ export async function startApp(opts: { chromiumBinary?: string | null } = {}): P
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`serve mode did not announce its address in 30 s:\n${log.join('\n')}`)), 30_000)),
   ]);
   const call = async <T,>(method: string, ...args: unknown[]): Promise<T> => {
-    const res = await fetch(`${url}api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }) });
+    const res = await fetch(`${url}api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ args }) });
     const body = (await res.json()) as { ok: boolean; result?: T; error?: { code: string; message: string } };
     if (!body.ok) throw new Error(`${method}: [${body.error?.code}] ${body.error?.message}`);
     return body.result as T;
   };
+  // The token line comes right after the address; wait for it (serve mode always has one unless --no-token).
+  for (let i = 0; i < 100 && !token; i++) await new Promise((r) => setTimeout(r, 20));
+  if (!token) throw new Error(`serve mode printed no token:\n${log.join('\n')}`);
+  appToken = { url, token };
   return {
-    url, runsDir, log, call,
+    url, token, runsDir, log, call,
     async close() {
       if (interrupt) (interrupt as () => void)();
       await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]).catch(() => undefined);
@@ -193,6 +205,8 @@ export async function watchedContext(browser: Browser, problems: Problems, opts:
     viewport: { width: 1280, height: 800 }, acceptDownloads: true, colorScheme: 'light', reducedMotion: 'reduce',
     serviceWorkers: 'block', offline: opts.offline ?? false,
   });
+  // What opening the printed address (…/?token=) leaves behind: the token cookie, for pages, requests and sockets.
+  if (appToken) await context.addCookies([{ name: 'atstudio_token', value: appToken.token, url: appToken.url, httpOnly: true, sameSite: 'Strict' }]);
   await context.route('**/*', async (route) => {
     const url = route.request().url();
     if (allow(url)) await route.continue();

@@ -16,11 +16,11 @@ const configPath = path.join(root, 'build', 'electron-builder.yml');
 interface BuilderConfig {
   appId: string; productName: string; extraMetadata: { main: string }; files: string[]; asarUnpack: string[];
   directories: { output: string; buildResources: string };
-  linux: { target: string[]; category: string }; win: { target: string[] }; mac: { target: string[] };
+  linux: { target: string[]; category: string; files: string[] }; win: { target: string[]; files: string[] }; mac: { target: string[]; files: string[] };
 }
 const config = yaml.load(readFileSync(configPath, 'utf8')) as BuilderConfig;
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-  scripts: Record<string, string>; optionalDependencies: Record<string, string>;
+  scripts: Record<string, string>; optionalDependencies: Record<string, string>; dependencies: Record<string, string>;
 };
 const tsconfig = JSON.parse(readFileSync(path.join(root, 'tsconfig.json'), 'utf8')) as { include: string[] };
 
@@ -81,6 +81,30 @@ describe('build/electron-builder.yml', () => {
     expect(unpacked('node_modules/@tensorflow/tfjs/dist/tf.node.js')).toBe(false);
     expect(unpacked('node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')).toBe(false);
     expect(unpacked('dist/electron/main.js')).toBe(false);
+  });
+
+  it("unpacks Dawn's dawn.node (and Windows' shader compiler DLLs) from the asar", () => {
+    const unpacked = (p: string) => config.asarUnpack.some((g) => minimatch(p, g, { dot: true }));
+    expect(unpacked('node_modules/webgpu/dist/linux-x64/dawn.node')).toBe(true);
+    expect(unpacked('node_modules/webgpu/dist/win32-x64/dxcompiler.dll')).toBe(true);
+    expect(unpacked('node_modules/webgpu/index.js')).toBe(false);
+  });
+
+  // electron-builder keeps a node_modules file when it matches "**/*" and then none of the exclusions of
+  // the top-level and the platform's `files` (app-builder-lib fileMatcher.js getNodeModuleFileMatcher and
+  // util/filter.js minimatchAll), after expanding ${arch}.
+  const packedDawn = (platform: 'linux' | 'win' | 'mac', arch: string): string[] => {
+    const exclusions = [...config.files, ...config[platform].files].filter((f) => f.startsWith('!'))
+      .map((f) => f.slice(1).replace(/\$\{arch\}/g, arch));
+    return ['linux-x64', 'linux-arm64', 'darwin-universal', 'win32-x64', 'win32-arm64']
+      .filter((dir) => !exclusions.some((g) => minimatch(`node_modules/webgpu/dist/${dir}/dawn.node`, g, { dot: true })));
+  };
+  it.each([
+    ['linux', 'x64', ['linux-x64']], ['linux', 'arm64', ['linux-arm64']], ['win', 'x64', ['win32-x64']],
+    ['win', 'arm64', ['win32-arm64']], ['mac', 'universal', ['darwin-universal']], ['mac', 'arm64', ['darwin-universal']],
+  ] as const)('packs only the target\'s dawn.node: %s %s', (platform, arch, want) => {
+    expect(pkg.dependencies.webgpu).toBeDefined();
+    expect(packedDawn(platform, arch)).toEqual(want);
   });
 
   it('keeps the electron npm package (an optionalDependency) out of the app', () => {

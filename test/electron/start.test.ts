@@ -65,12 +65,19 @@ describe('scripts/start.mjs without Electron', () => {
       const lines = out.trim().split('\n');
       expect(lines[0]).toMatch(electronPresent ? /ATSTUDIO_NO_ELECTRON/ : /^Electron's runtime is not installed \(.+\): starting serve mode instead\.$/);
       const url = /(https?:\/\/\S+)/.exec(lines[1]!)![1]!;
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-      const page = await fetch(url);
+      // The address carries the token (loopback too): opening it trades the token for a cookie.
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/);
+      const token = new URL(url).searchParams.get('token')!;
+      const open = await fetch(url, { redirect: 'manual' });
+      expect(open.status).toBe(303);
+      expect(open.headers.get('set-cookie')).toContain(`atstudio_token=${token}`);
+      const page = await fetch(new URL('/', url), { headers: { cookie: `atstudio_token=${token}` } });
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
-      const api = await fetch(new URL('api/listRuns', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
-      expect(await api.json()).toEqual({ ok: true, result: [] });
+      const listRuns = (headers: Record<string, string>) =>
+        fetch(new URL('/api/listRuns', url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '[]' });
+      expect((await listRuns({})).status).toBe(401);
+      expect(await (await listRuns({ authorization: `Bearer ${token}` })).json()).toEqual({ ok: true, result: [] });
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {

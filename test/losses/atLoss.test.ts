@@ -105,16 +105,20 @@ describe('atLoss gradient w.r.t. student activations vs float64 finite differenc
   }
 });
 
-describe('atTerm: total = task loss + β/2 · Σ_j L_j', () => {
+describe('atTerm: code form β · Σ_j L_j (the authors\' cifar.py:223), paper form β/2 · Σ_j L_j (eq. 2)', () => {
   it('one β for all pairs, or per-pair β', () => {
-    expect(val(atTerm([tf.scalar(0.1), tf.scalar(0.2)], 1000))).toBeCloseTo(150, 4);
+    // code: 1000·0.1 + 1000·0.2 = 300 (`opt.beta * sum(loss_groups)`); paper: 1000/2·0.1 + 0 = 50.
+    expect(val(atTerm([tf.scalar(0.1), tf.scalar(0.2)], 1000))).toBeCloseTo(300, 3);
+    expect(val(atTerm([tf.scalar(0.1), tf.scalar(0.2)], 1000, 'code'))).toBeCloseTo(300, 3);
+    expect(val(atTerm([tf.scalar(0.1), tf.scalar(0.2)], [1000, 10]))).toBeCloseTo(102, 3);
     expect(val(atTerm([tf.scalar(0.1), tf.scalar(0.2)], [1000, 0], 'paper'))).toBeCloseTo(50, 4);
+    expect(val(atTerm([tf.scalar(0.1), tf.scalar(0.2)], 1000, 'paper'))).toBeCloseTo(150, 3);
     expect(val(atTerm([], 1000))).toBe(0);
     expect(() => atTerm([tf.scalar(1)], [1, 2])).toThrow(/2 β values/);
     expect(() => atTerm([tf.scalar(1)], -1)).toThrow(/β/);
   });
 
-  it('the size of the term at β = 1000: β · Σ_j (1 − cos_j)/(H_j·W_j) for non-negative maps', () => {
+  it('the size of the term at β = 1000: β · Σ_j 2(1 − cos_j)/(H_j·W_j) for non-negative maps', () => {
     // WRN CIFAR taps 32², 16², 8²; random non-negative activations.
     const sizes = [32, 16, 8];
     const losses: tf.Scalar[] = [];
@@ -126,11 +130,11 @@ describe('atTerm: total = task loss + β/2 · Σ_j L_j', () => {
       const cos = tf.mean(tf.sum(tf.mul(
         tf.reshape(tf.sum(tf.square(s), 3), [4, -1]).div(tf.norm(tf.reshape(tf.sum(tf.square(s), 3), [4, -1]), 2, 1, true)),
         tf.reshape(tf.sum(tf.square(t), 3), [4, -1]).div(tf.norm(tf.reshape(tf.sum(tf.square(t), 3), [4, -1]), 2, 1, true))), 1));
-      predicted += 1000 * (1 - val(cos)) / (h * h);
+      predicted += 1000 * 2 * (1 - val(cos)) / (h * h);
     });
     const term = val(atTerm(losses, 1000));
     console.log(`β=1000, random ReLU activations at 32²/16²/8²: AT term ${term.toFixed(4)} ` +
-      `(pair losses ${losses.map((l) => val(l).toExponential(3)).join(', ')}); maximum possible 21.5`);
+      `(pair losses ${losses.map((l) => val(l).toExponential(3)).join(', ')}); maximum possible ${(1000 * 2 * (1 / 1024 + 1 / 256 + 1 / 64)).toFixed(1)}`);
     expect(term).toBeCloseTo(predicted, 3);
   });
 });

@@ -8,6 +8,7 @@ import { pairHints, type HintPair } from '../../core/attention/hintPairs.js';
 import type { ModelFamilySpec, RunConfig } from '../../core/config/types.js';
 import type { TapInfo } from '../../core/models/types.js';
 import type { RunSummary } from '../../core/runs/types.js';
+import type { StudyView } from '../../core/study/types.js';
 import type {
   AttentionPreview, AttentionPreviewRequest, BackendOption, DatasetView, DirectoryListing, DurationEstimate, EstimateRequest,
   ModelEstimate, RunDetail, TeacherFileView, ValidationResult,
@@ -33,7 +34,7 @@ export function toUiError(err: unknown): { code: string; message: string } {
 /** core/config/runConfig.ts defaultRunConfig(), as the engine returns it. */
 export function defaultConfig(): RunConfig {
   return {
-    version: 1,
+    version: 2,
     name: 'at WRN-16-1 ← WRN-16-2',
     seed: 42,
     data: { path: '', format: 'auto', validationSplit: 0, augment: true },
@@ -217,9 +218,39 @@ function makeFake() {
     previewAttention: vi.fn(async (req: AttentionPreviewRequest) => preview(req)),
     estimateDuration: vi.fn(async () => duration()),
     listDirectory: vi.fn(async (path?: string) => listing(path)),
+    validateStudy: vi.fn(async () => ({ ok: true, issues: [], warnings: [], runs: 0 })),
+    startStudy: vi.fn(async (config: unknown) => ({ ...STUDY_VIEW, name: (config as { name?: string }).name ?? STUDY_VIEW.name })),
+    listStudies: vi.fn(async () => [STUDY_VIEW]),
+    getStudy: vi.fn(async () => STUDY_VIEW),
+    cancelStudy: vi.fn(async () => {}),
+    resumeStudy: vi.fn(async () => {}),
+    exportStudyReport: vi.fn(async (_id: string, dest: string) => ({ path: dest, bytes: 1000 })),
     subscribe: vi.fn(() => () => {}),
   };
 }
+
+/** A study half-way: the teacher and the first seed done, seed 2 of AT training. */
+export const STUDY_VIEW: StudyView = {
+  id: 'study-1', name: 'does AT help', status: 'running', interrupted: false, createdAt: '2026-12-06T06:00:00.000Z', updatedAt: '2026-12-06T06:10:00.000Z',
+  methods: ['baseline', 'at'], seeds: [1, 2],
+  teacher: { runId: 'teacher-run', status: 'done', bestTop1: 0.9, lastTop1: 0.89 },
+  runs: [
+    { method: 'baseline', seed: 1, runId: 'b1', status: 'done', bestTop1: 0.81, lastTop1: 0.8 },
+    { method: 'at', seed: 1, runId: 'a1', status: 'done', bestTop1: 0.83, lastTop1: 0.82 },
+    { method: 'baseline', seed: 2, runId: 'b2', status: 'done', bestTop1: 0.83, lastTop1: 0.82 },
+    { method: 'at', seed: 2, runId: 'a2', status: 'running' },
+  ],
+  finished: 4, total: 5, secondsSpent: 400, secondsLeft: 95,
+  results: {
+    done: 3, planned: 4, seedSpread: 0.0141,
+    rows: [
+      { method: 'baseline', label: 'Baseline', done: 2, planned: 2, best: { n: 2, mean: 0.82, sd: 0.0141, min: 0.81, max: 0.83 }, last: { n: 2, mean: 0.81, sd: 0.0141, min: 0.8, max: 0.82 },
+        sentence: 'Baseline (the student alone): final top-1 81.0 % ± 1.4 over 2 seeds.' },
+      { method: 'at', label: 'AT', done: 1, planned: 2, best: { n: 1, mean: 0.83, sd: 0, min: 0.83, max: 0.83 }, last: { n: 1, mean: 0.82, sd: 0, min: 0.82, max: 0.82 },
+        diffLast: { n: 1, mean: 0.02, sd: 0 }, sentence: 'AT: +2.0 points of top-1 on one seed — that can\'t be judged; run at least 2 seeds.' },
+    ],
+  },
+};
 
 export type FakeApi = ReturnType<typeof makeFake>;
 

@@ -10,7 +10,9 @@ describe('hash routes', () => {
     expect(parseHash('#/runs/abc%20d')).toEqual({ name: 'run', id: 'abc d' });
     expect(parseHash('#/compare?ids=a,b')).toEqual({ name: 'compare', ids: ['a', 'b'] });
     expect(parseHash('#/nope/x')).toEqual({ name: 'notfound', path: '/nope/x' });
-    for (const r of [{ name: 'run', id: 'x y' }, { name: 'compare', ids: ['a', 'b'] }, { name: 'new', from: 'r1' }] as const) {
+    expect(parseHash('#/studies')).toEqual({ name: 'studies' });
+    expect(parseHash('#/studies/s%201')).toEqual({ name: 'study', id: 's 1' });
+    for (const r of [{ name: 'run', id: 'x y' }, { name: 'compare', ids: ['a', 'b'] }, { name: 'new', from: 'r1' }, { name: 'studies' }, { name: 'study', id: 'a b' }] as const) {
       expect(parseHash(href(r))).toEqual(r);
     }
   });

@@ -81,7 +81,7 @@ describe('wizard', () => {
     await open();
     const path = screen.getByLabelText('Dataset path');
     await fireEvent.input(path, { target: { value: '' } });
-    const limit = screen.getByLabelText('Images per split (limit)');
+    const limit = screen.getByLabelText('Training images (limit)');
     await fireEvent.input(limit, { target: { value: '-5' } });
     await next();
     expect(step('dataset')).toBeTruthy();
@@ -155,10 +155,12 @@ describe('wizard', () => {
     await waitFor(() => expect(fakeApi.previewAttention).toHaveBeenLastCalledWith(expect.objectContaining({ fn: { kind: 'max-p', p: 2 } })), { timeout: 3000 });
     // A bad p is refused before Next.
     const p = screen.getByLabelText('p');
-    await fireEvent.input(p, { target: { value: '0' } });
+    // 0.5 is refused: the engine's limit (MIN_ATTENTION_P = 1), shown as the field's minimum and in its message.
+    expect(p.getAttribute('min')).toBe('1');
+    await fireEvent.input(p, { target: { value: '0.5' } });
     await next();
     expect(p.getAttribute('aria-invalid')).toBe('true');
-    expect(screen.getByText('p is a number above 0 (the paper uses 2).')).toBeTruthy();
+    expect(screen.getByText(/^p is a number, 1 or more \(the paper uses 2\)/)).toBeTruthy();
   });
 
   it('draws the automatic hint pairs and lets the user change them', async () => {
@@ -209,7 +211,8 @@ describe('wizard', () => {
     const go = vi.spyOn(router, 'go');
     await open();
     await datasetReady();
-    await fireEvent.input(screen.getByLabelText('Images per split (limit)'), { target: { value: '500' } });
+    await fireEvent.input(screen.getByLabelText('Training images (limit)'), { target: { value: '500' } });
+    await fireEvent.input(screen.getByLabelText('Test images'), { target: { value: '200' } });
     await goTo('training');
     await fireEvent.input(screen.getByLabelText('Epochs'), { target: { value: '3' } });
     await fireEvent.input(screen.getByLabelText('Run name'), { target: { value: 'quick try' } });
@@ -217,11 +220,13 @@ describe('wizard', () => {
     const duration = screen.getByTestId('duration-estimate');
     await waitFor(() => expect(text(duration)).toMatch('measured'), { timeout: 3000 });
     expect(text(screen.getByTestId('review-summary'))).toMatch('quick try');
+    // Training and test images apart: 500 of 60,000 training images, 200 of 10,000 test images.
+    expect(text(screen.getByTestId('review-summary'))).toMatch(/500 training and\s+200 test images/);
     await fireEvent.click(screen.getByTestId('wizard-start'));
     await waitFor(() => expect(fakeApi.startRun).toHaveBeenCalledTimes(1));
     const sent = fakeApi.startRun.mock.calls[0]![0] as any;
     expect(sent).toMatchObject({
-      name: 'quick try', method: 'at', data: { path: FASHION, limit: 500, format: 'auto' },
+      name: 'quick try', method: 'at', data: { path: FASHION, limit: 500, testLimit: 200, format: 'auto' },
       teacher: { source: 'train', model: { family: 'wrn', depth: 16, widen: 2 } },
       student: { model: { family: 'wrn', depth: 16, widen: 1 } },
       training: { epochs: 3, batchSize: 128, lr: 0.1 },
@@ -290,7 +295,7 @@ describe('wizard', () => {
     expect(fakeApi.getRun).toHaveBeenCalledWith('copy-me');
     expect(screen.getByText('my KD run')).toBeTruthy();
     expect(value(screen.getByLabelText('Dataset path'))).toBe(String(FASHION));
-    expect(value(screen.getByLabelText('Images per split (limit)'))).toBe(String(500));
+    expect(value(screen.getByLabelText('Training images (limit)'))).toBe(String(500));
     expect(fakeApi.listDirectory).not.toHaveBeenCalled();
     // Every step is reachable from the step list.
     await datasetReady();
@@ -352,6 +357,36 @@ describe('wizard', () => {
     expect(strip(sent[1])).toEqual(strip(sent[0]));
     expect(strip(sent[2])).toEqual(strip(sent[0]));
     await waitFor(() => expect(go).toHaveBeenCalledWith({ name: 'run', id: 'new-run-1' }));
+    go.mockRestore();
+  });
+
+  it('"Compare methods" starts a study: methods × β × seeds, the run count and the whole study\'s time on the review', async () => {
+    const go = vi.spyOn(router, 'go');
+    await open();
+    await datasetReady();
+    await goTo('attention');
+    await fireEvent.click(screen.getByTestId('study-compare'));
+    expect((screen.getByTestId('study-method-baseline') as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByTestId('study-method-at') as HTMLInputElement).checked).toBe(true);
+    await fireEvent.click(screen.getByTestId('study-method-kd'));
+    await fireEvent.input(screen.getByLabelText('Seeds (runs per method)'), { target: { value: '2' } });
+    await fireEvent.input(screen.getByLabelText('β values to try (optional)'), { target: { value: '100, 300' } });
+    // baseline + AT at two β + KD = 4 rows × 2 seeds, and the teacher once.
+    expect(text(screen.getByTestId('study-count'))).toBe('9 runs, one after another: the teacher once, then 4 methods × 2 seeds.');
+    // KD's options show beside AT's while comparing.
+    expect(screen.getByLabelText('Temperature T')).toBeTruthy();
+    await goTo('review');
+    expect(text(screen.getByTestId('review-study'))).toMatch('Compare methods: Baseline, AT, KD × 2 seeds, β ∈ {100, 300} for AT — 9 runs');
+    // Teacher 520 s once + 8 student runs × 234 s (the fake estimate) = 2392 s.
+    await waitFor(() => expect(text(screen.getByTestId('duration-study'))).toMatch('9 runs one after another: about 39 min 52 s'), { timeout: 3000 });
+    expect(text(screen.getByTestId('wizard-start'))).toBe('Start study (9 runs)');
+    await fireEvent.click(screen.getByTestId('wizard-start'));
+    await waitFor(() => expect(fakeApi.startStudy).toHaveBeenCalledTimes(1));
+    const sent = fakeApi.startStudy.mock.calls[0]![0] as Record<string, unknown>;
+    expect(sent).toMatchObject({ methods: ['baseline', 'at', 'kd'], seeds: 2, betas: [100, 300], teacher: { source: 'train' } });
+    expect(sent.method).toBeUndefined();
+    expect(fakeApi.startRun).not.toHaveBeenCalled();
+    await waitFor(() => expect(go).toHaveBeenCalledWith({ name: 'study', id: 'study-1' }));
     go.mockRestore();
   });
 
@@ -419,7 +454,7 @@ describe('wizard', () => {
     await fireEvent.click(screen.getByTestId('save-config'));
     expect(click).toHaveBeenCalledTimes(1);
     const saved = JSON.parse(await blobs[0]!.text());
-    expect(saved).toMatchObject({ version: 1, method: 'at', data: { path: FASHION }, training: { epochs: 200 } });
+    expect(saved).toMatchObject({ version: 2, method: 'at', data: { path: FASHION }, training: { epochs: 200 } });
     expect(saved).not.toHaveProperty('name'); // the engine names it from the models
     click.mockRestore();
 

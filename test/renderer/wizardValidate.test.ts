@@ -5,7 +5,8 @@ import {
   validateTeacher, validateTraining, STEP_KEYS, type WizardFacts,
 } from '../../renderer/src/wizard/validate.js';
 import { WizardDraft, mergeDeep } from '../../renderer/src/wizard/draft.svelte.js';
-import type { RunConfig } from '../../core/config/types.js';
+import { MIN_ATTENTION_P, type RunConfig } from '../../core/config/types.js';
+import { parseRunConfig } from '../../core/config/runConfig.js';
 import { defaultRunConfig } from '../../core/config/runConfig.js';
 import { BACKENDS, FASHION, defaultConfig, fashionView } from './fakeApi.js';
 
@@ -41,6 +42,12 @@ describe('wizard validation', () => {
     }
     expect(validateDataset(bad((c) => (c.data.limit = null)))).toEqual({});
     expect(validateDataset(bad((c) => (c.data.limit = 500)))).toEqual({});
+    // The test split has its own size; empty = all of it.
+    for (const testLimit of [0, -1, 1.5]) {
+      expect(validateDataset(bad((c) => (c.data.testLimit = testLimit)))['data.testLimit']).toMatch(/whole number of test images, 1 or more/);
+    }
+    expect(validateDataset(bad((c) => { c.data.limit = 500; c.data.testLimit = 10000; }))).toEqual({});
+    expect(validateDataset(bad((c) => (c.data.testLimit = null)))).toEqual({});
   });
 
   it('teacher: WRN depth 6n+4, width, epochs, run and file; nothing for the baseline', () => {
@@ -49,6 +56,9 @@ describe('wizard validation', () => {
     expect(validateTeacher(bad((c) => (c.teacher.model.widen = 0)))['teacher.model.widen']).toMatch(/whole number, 1 or more/);
     expect(validateTeacher(bad((c) => (c.teacher.training = { epochs: -1 }))))
       .toEqual({ 'teacher.training.epochs': 'Enter a whole number of epochs, 1 or more (or leave it empty to use the student\'s).' });
+    expect(validateTeacher(bad((c) => (c.teacher.limit = 0))))
+      .toEqual({ 'teacher.limit': 'Enter a whole number of images, 1 or more (or leave it empty to use the student\'s).' });
+    expect(validateTeacher(bad((c) => (c.teacher.limit = 60000)))).toEqual({});
     expect(validateTeacher(bad((c) => (c.teacher = { source: 'run', run: '' })))).toEqual({ 'teacher.run': 'Pick one of your finished runs.' });
     expect(validateTeacher(bad((c) => (c.teacher = { source: 'file', path: '' })))).toEqual({ 'teacher.path': 'Enter the path of the teacher\'s model.json.' });
     expect(validateTeacher(bad((c) => (c.teacher = { source: 'file', path: '/m/model.json' })), { teacherError: 'not a TF.js model' }))
@@ -65,10 +75,21 @@ describe('wizard validation', () => {
     expect(validateStudent(good(), { studentError: 'cannot build WRN-16-1' })).toEqual({ 'student.model.family': 'cannot build WRN-16-1' });
   });
 
+  it('attention: p follows the engine\'s one rule (MIN_ATTENTION_P): the wizard and the schema accept and refuse the same p', () => {
+    for (const p of [0.5, 0.99, MIN_ATTENTION_P, 1.5, 2, 4]) {
+      const wizardOk = !('attention.fn.p' in validateAttention(bad((c) => (c.attention.fn.p = p))));
+      let schemaOk = true;
+      try { parseRunConfig(bad((c) => (c.attention.fn.p = p))); } catch { schemaOk = false; }
+      expect([p, wizardOk]).toEqual([p, schemaOk]);
+      expect(wizardOk).toBe(p >= 1);
+    }
+  });
+
   it('attention: p and β for AT, T and α for KD, β for gradient AT', () => {
-    expect(validateAttention(bad((c) => (c.attention.fn.p = 0)))).toEqual({ 'attention.fn.p': 'p is a number above 0 (the paper uses 2).' });
+    const pMessage = `p is a number, ${MIN_ATTENTION_P} or more (the paper uses 2): below ${MIN_ATTENTION_P} the attention map has no finite gradient where activations are 0.`;
+    expect(validateAttention(bad((c) => (c.attention.fn.p = 0)))).toEqual({ 'attention.fn.p': pMessage });
     expect(validateAttention(bad((c) => (c.attention.fn = { kind: 'sum' })))).toEqual({});
-    expect(validateAttention(bad((c) => (c.attention.beta = -1)))).toEqual({ 'attention.beta': 'β is a number, 0 or more (the paper uses 1000).' });
+    expect(validateAttention(bad((c) => (c.attention.beta = -1)))).toEqual({ 'attention.beta': 'β is a number, 0 or more (the paper\'s code uses 1000).' });
     expect(validateAttention(bad((c) => { c.method = 'kd'; c.attention.beta = -1; c.kd.temperature = 0; c.kd.alpha = 1.5; }))).toEqual({
       'kd.temperature': 'The temperature T is a number above 0 (the paper uses 4).',
       'kd.alpha': 'α is a number from 0 to 1 (the paper uses 0.9).',

@@ -8,11 +8,11 @@ import { callApi, connect, fakeApi, rawRequest, tempDir } from './harness.js';
 
 const TOKEN = 'a'.repeat(16) + '0123456789abcdef';
 const tmp = tempDir();
-let open: RunningServer; // loopback, no token
+let open: RunningServer; // loopback, no token (asked for: --no-token)
 let locked: RunningServer; // loopback, with a token
 
 beforeAll(async () => {
-  open = await startServer({ api: fakeApi(), port: 0, runsDir: tmp.dir });
+  open = await startServer({ api: fakeApi(), port: 0, runsDir: tmp.dir, token: null });
   locked = await startServer({ api: fakeApi(), port: 0, runsDir: tmp.dir, token: TOKEN });
 });
 afterAll(async () => {
@@ -68,9 +68,24 @@ describe('token over HTTP', () => {
     expect(page.status).toBe(200);
   });
 
-  it('no token configured on loopback: requests need none', async () => {
+  it('no token asked for on loopback (--no-token): requests need none', async () => {
     expect(open.token).toBeNull();
     expect((await callApi(open.port, 'listRuns', [])).status).toBe(200);
+  });
+
+  it('loopback without a token option gets a random one too (loopback is no trust boundary): 401 without it', async () => {
+    const lines: string[] = [];
+    const s = await startServer({ api: fakeApi(), port: 0, runsDir: tmp.dir, log: (l) => lines.push(l) });
+    try {
+      expect(s.token).toMatch(/^[0-9a-f]{64}$/);
+      expect(lines.join('\n')).toContain(`${s.url}?token=${s.token}`);
+      expect((await callApi(s.port, 'listRuns', [])).status).toBe(401);
+      expect((await callApi(s.port, 'listRuns', [], { authorization: `Bearer ${s.token}` })).status).toBe(200);
+      expect(await wsOk(wsUrl(s))).toBe(401);
+      expect(await wsOk(wsUrl(s, `?token=${s.token}`))).toBe(101);
+    } finally {
+      await s.close();
+    }
   });
 
   it('compares tokens in constant time over equal-length digests', () => {

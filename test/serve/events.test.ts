@@ -25,7 +25,7 @@ const isEvent = (m: any) => m.type === 'event';
 
 beforeAll(async () => {
   api = fakeApi();
-  srv = await startServer({ api, port: 0, runsDir: tmp.dir, pingIntervalMs: 100 });
+  srv = await startServer({ api, port: 0, runsDir: tmp.dir, pingIntervalMs: 100, token: null });
 });
 beforeEach(async () => {
   for (const s of open.splice(0)) await s.close();
@@ -153,7 +153,7 @@ describe('events over the WebSocket', () => {
 
   it('closing the server closes the sockets and removes every listener', async () => {
     const local = fakeApi();
-    const s = await startServer({ api: local, port: 0, runsDir: tmp.dir });
+    const s = await startServer({ api: local, port: 0, runsDir: tmp.dir, token: null });
     const a = await connect(`ws://127.0.0.1:${s.port}/events`);
     a.send({ type: 'subscribe', runId: RUN });
     await a.next((m) => m.type === 'subscribed');

@@ -31,8 +31,8 @@ beforeAll(async () => {
   symlinkSync(path.join(runsDir, 'other-run', 'log.txt'), path.join(runsDir, RUN, 'sneaky.txt'));
   symlinkSync(path.join(tmp.dir, 'site'), path.join(runsDir, 'linked-run'));
   api = fakeApi();
-  srv = await startServer({ api, port: 0, runsDir, staticDir });
-  bare = await startServer({ api, port: 0, runsDir });
+  srv = await startServer({ api, port: 0, runsDir, staticDir, token: null });
+  bare = await startServer({ api, port: 0, runsDir, token: null });
 });
 afterAll(async () => {
   await srv?.close();

@@ -20,7 +20,7 @@ const make = (url: string, token?: string) => {
 
 beforeAll(async () => {
   api = fakeApi();
-  srv = await startServer({ api, port: 0, runsDir: tmp.dir });
+  srv = await startServer({ api, port: 0, runsDir: tmp.dir, token: null });
 });
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -100,7 +100,7 @@ describe('httpClient', () => {
     await waitFor(() => got.length === 1);
     await srv.close();
     const api2 = fakeApi();
-    srv = await startServer({ api: api2, port, runsDir: tmp.dir });
+    srv = await startServer({ api: api2, port, runsDir: tmp.dir, token: null });
     await waitFor(() => api2.listenerCount() === 1, 3000);
     expect(c.connection).toBe('open');
     api2.emit(RUN, stepEvent(2));

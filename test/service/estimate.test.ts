@@ -69,6 +69,13 @@ describe('estimateDuration', () => {
     await expect(api.estimateDuration(42)).rejects.toMatchObject({ code: 'invalid' });
   });
 
+  it('counts each phase\'s own training images: a trained teacher\'s limit, the student\'s data.limit', async () => {
+    const est = await estimateDuration({ ...config, teacher: { source: 'train', model: { family: 'wrn', depth: 10, widen: 1 }, limit: 320 } }, {
+      paths: new PathPolicy(undefined, runsDir), store: new RunStore(runsDir), script: path.join(tmp.dir, 'missing.js'),
+    });
+    expect(est.phases.map((p) => [p.phase, p.stepsPerEpoch])).toEqual([['teacher', 10], ['student', 6]]); // 320 and 192 images, batch 32
+  });
+
   it('falls back to multiply-adds when timing fails (measured: false, with the reason)', async () => {
     const est = await estimateDuration({ ...config, teacher: undefined, method: 'baseline' }, {
       paths: new PathPolicy(undefined, runsDir), store: new RunStore(runsDir), script: path.join(tmp.dir, 'missing.js'),

@@ -1,4 +1,4 @@
-// Tiny runs for the service tests: Fashion-MNIST (Debian's package), 64 images, WRN-10-1 student and a
+// Tiny runs for the service tests: Fashion-MNIST (Debian's package), 64 training and 64 test images, WRN-10-1 student and a
 // WRN-10-1 teacher trained in the run, one epoch of batch 32, on wasm.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ export function tempDir(prefix = 'atstudio-service-'): { dir: string; cleanup: (
 export function tinyConfig(over: Record<string, unknown> = {}): Record<string, unknown> {
   const base: Record<string, unknown> = {
     name: 'tiny at', seed: 3,
-    data: { path: FASHION_DIR, limit: 64, augment: false },
+    data: { path: FASHION_DIR, limit: 64, testLimit: 64, augment: false },
     teacher: { source: 'train', model: { family: 'wrn', depth: 10, widen: 1 } },
     student: { model: { family: 'wrn', depth: 10, widen: 1 } },
     method: 'at',
@@ -30,6 +30,10 @@ export function tinyConfig(over: Record<string, unknown> = {}): Record<string, u
     const b = base[k];
     merged[k] = b && typeof b === 'object' && !Array.isArray(b) && v && typeof v === 'object' && !Array.isArray(v) ? { ...b, ...v } : v;
   }
+  // Since config version 2 `limit` is the training images only and the test split is whole by default:
+  // keep these runs tiny (and as they were under version 1) by testing on as many images as they train on.
+  const data = merged.data as Record<string, unknown> | undefined;
+  if (data && data.limit !== undefined && data.testLimit === undefined) merged.data = { ...data, testLimit: data.limit };
   return merged;
 }
 

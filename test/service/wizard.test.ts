@@ -8,6 +8,8 @@ import { FASHION_DIR, tempDir, tinyConfig } from './harness.js';
 import * as path from 'node:path';
 import { tf } from '../../core/tf.js';
 import { saveLayersModel } from '../../core/io/modelFiles.js';
+import { RunStore } from '../../core/runs/index.js';
+import { parseRunConfig } from '../../core/config/index.js';
 
 const tmp = tempDir();
 let api: AtStudioService;
@@ -100,10 +102,24 @@ describe('datasets and models', () => {
 
   it('lists backends: cpu and wasm are always there', async () => {
     const b = await api.backends();
-    expect(b.map((x) => x.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+    expect(b.map((x) => x.name)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']);
     expect(b.find((x) => x.name === 'wasm')?.available).toBe(true);
     expect(b.find((x) => x.name === 'cpu')?.available).toBe(true);
-    expect((await api.defaultConfig()).version).toBe(1);
+    expect((await api.defaultConfig()).version).toBe(2);
+  });
+
+  it('lists webgpu with the adapter Dawn offers, or why there is none (probed in a child process)', async () => {
+    const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+    const webgpu = (await api.backends()).find((x) => x.name === 'webgpu')!;
+    console.log(`webgpu here: ${JSON.stringify(webgpu)}`);
+    if (process.env.VK_ICD_FILENAMES === icd) {
+      expect(webgpu).toMatchObject({ available: true, adapter: { architecture: 'swiftshader', software: true } });
+      expect(webgpu.reason).toContain('Automatic never picks it');
+    } else {
+      // No GPU on the machines the tests run on: Dawn finds no adapter, and the reason says what is missing.
+      expect(webgpu.available).toBe(false);
+      expect(webgpu.reason).toMatch(/^no WebGPU adapter: |the adapter probe .* is missing \(run npm run build\)/);
+    }
   });
 });
 
@@ -120,11 +136,51 @@ describe('validateConfig', () => {
     const v = await api.validateConfig(tinyConfig({ teacher: { source: 'train', model: { family: 'resnet', depth: 18 } } }));
     expect(v.ok).toBe(true);
     expect(v.warnings.join('\n')).toMatch(/different families/);
+    // The evidence is named as what it is: a published benchmark's numbers.
+    expect(v.warnings.join('\n')).toMatch(/a published benchmark on CIFAR-100: a MobileNetV2 student reached 64\.60% alone and 59\.40% with AT from a VGG-13 teacher/);
     expect(v.warnings.join('\n')).not.toMatch(/not larger/); // ResNet-18 is far larger than WRN-10-1
+    // KD does not compare attention maps: no family warning.
+    const kd = await api.validateConfig(tinyConfig({ method: 'kd', teacher: { source: 'train', model: { family: 'resnet', depth: 18 } } }));
+    expect(kd.warnings.join('\n')).not.toMatch(/different families/);
     const pairs = await api.validateConfig(tinyConfig({ attention: { pairs: [{ student: 'group0', teacher: 'teacher_group2' }] } }));
-    expect(pairs.warnings).toContain("hint pair group0 ← group2: student map 28×28 area-averaged to the teacher's 7×7");
+    expect(pairs.warnings).toContain("hint pair group0 ← group2 has maps of different resolutions: student map 28×28 area-averaged to the teacher's 7×7");
     const bad = await api.validateConfig(tinyConfig({ attention: { pairs: [{ student: 'group9', teacher: 'group0' }] } }));
     expect(bad.issues.map((i) => i.path)).toEqual(['attention.pairs']);
+  });
+
+  it('a teacher from a finished run: its test top-1 against the student\'s own baseline, else the two sizes', async () => {
+    const runs = tempDir('atstudio-advice-');
+    const svc = createService({ runsDir: runs.dir });
+    const store = new RunStore(runs.dir);
+    try {
+      // Two finished runs, written as training would leave them: a WRN-16-2 that reached 86.0 %, and the
+      // WRN-10-1 student trained alone on the same data that reached 85.6 %.
+      const done = async (config: Record<string, unknown>, top1: number) => {
+        const r = await store.create(parseRunConfig(config));
+        await r.writeStatus({ status: 'done', phase: 'student', results: { student: { best: { epoch: 1, top1 }, last: { epoch: 1, top1 } } } });
+        return r.id;
+      };
+      const teacherRun = await done(tinyConfig({ method: 'baseline', teacher: undefined, student: { model: { family: 'wrn', depth: 16, widen: 2 } } }), 0.86);
+      const fromRun = { ...tinyConfig(), teacher: { source: 'run', run: teacherRun } };
+      // Nothing trained for this student yet: sizes decide, and WRN-16-2 is larger than WRN-10-1 — no warning.
+      const before = await svc.validateConfig(fromRun);
+      expect(before.issues).toEqual([]);
+      expect(before.warnings.join('\n')).not.toMatch(/little to transfer/);
+      await done(tinyConfig({ method: 'baseline', teacher: undefined }), 0.856);
+      const after = await svc.validateConfig(fromRun);
+      expect(after.warnings).toContain("the teacher's test top-1 (86.00%) is not clearly above what the student reaches alone (85.60%, its best baseline run on this data): there is little to transfer; a stronger teacher helps more");
+      // A clearly better teacher (a point or more above the baseline): no warning.
+      const strong = await done(tinyConfig({ method: 'baseline', teacher: undefined, student: { model: { family: 'wrn', depth: 16, widen: 2 } } }), 0.9);
+      const fine = await svc.validateConfig({ ...tinyConfig(), teacher: { source: 'run', run: strong } });
+      expect(fine.warnings.join('\n')).not.toMatch(/little to transfer/);
+      // A run teacher of another family is named by its own architecture.
+      const resnet = await done(tinyConfig({ method: 'baseline', teacher: undefined, student: { model: { family: 'resnet', depth: 18 } } }), 0.9);
+      const other = await svc.validateConfig({ ...tinyConfig(), teacher: { source: 'run', run: resnet } });
+      expect(other.warnings.join('\n')).toMatch(/teacher \(ResNet-18\) and student \(WRN-10-1\) are different families/);
+    } finally {
+      await svc.close();
+      runs.cleanup();
+    }
   });
 
   it('names every bad field by its path', async () => {

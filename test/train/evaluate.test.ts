@@ -43,8 +43,8 @@ afterAll(() => {
 });
 
 describe('evaluate', () => {
-  it('computes loss, top-1, top-5, per-class accuracy, confusion and agreement', () => {
-    const r = evaluate(student, split, identityNorm, { numClasses: K, batchSize: 3, teacher });
+  it('computes loss, top-1, top-5, per-class accuracy, confusion and agreement', async () => {
+    const r = await evaluate(student, split, identityNorm, { numClasses: K, batchSize: 3, teacher });
     expect(r.count).toBe(4);
     expect(r.top1).toBe(0.25);
     expect(r.top5).toBe(0.5);
@@ -64,25 +64,25 @@ describe('evaluate', () => {
     expect(r.loss).toBeCloseTo(ce.reduce((a, b) => a + b) / ce.length, 5);
   });
 
-  it('leaves out top-5 with 10 classes or fewer, and agreement without a teacher', () => {
+  it('leaves out top-5 with 10 classes or fewer, and agreement without a teacher', async () => {
     const small = linearModel(new Array(K).fill(0));
-    const r = evaluate(small, split, identityNorm, { numClasses: K, batchSize: 2 });
+    const r = await evaluate(small, split, identityNorm, { numClasses: K, batchSize: 2 });
     expect(r.agreement).toBeUndefined();
     expect(r.top1).toBe(0.25);
     small.dispose();
   });
 
-  it('keeps no tensors', () => {
+  it('keeps no tensors', async () => {
     const before = tf.memory().numTensors;
-    evaluate(student, split, identityNorm, { numClasses: K, batchSize: 3, teacher });
+    await evaluate(student, split, identityNorm, { numClasses: K, batchSize: 3, teacher });
     expect(tf.memory().numTensors).toBe(before);
   });
 });
 
 describe('measureLatency', () => {
-  it('reports finite positive ms per image at batch 1 and 64 on the current backend', () => {
+  it('reports finite positive ms per image at batch 1 and 64 on the current backend', async () => {
     const before = tf.memory().numTensors;
-    const l = measureLatency(student, [1, 1, K], { minMs: 5, maxRuns: 4 });
+    const l = await measureLatency(student, [1, 1, K], { minMs: 5, maxRuns: 4 });
     expect(l.backend).toBe('cpu');
     for (const v of [l.batch1MsPerImage, l.batch64MsPerImage]) {
       expect(Number.isFinite(v)).toBe(true);

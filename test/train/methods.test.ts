@@ -48,7 +48,7 @@ describe('methods', () => {
     expect(epochs[1].test.agreement).toBeGreaterThanOrEqual(0);
   });
 
-  it('AT+KD with per-pair β and linear β decay: total = KD + Σ_j (β_j·scale)/2 · at_j', async () => {
+  it('AT+KD with per-pair β and linear β decay: total = KD + Σ_j β_j·scale · at_j (the authors\' β · Σ at_loss)', async () => {
     const { steps } = await train({
       method: 'at+kd', teacher: { source: 'file', path: teacherFile(28) }, data: { limit: 64 },
       training: { epochs: 2, batchSize: 32 },
@@ -62,7 +62,7 @@ describe('methods', () => {
     steps.forEach((s, g) => {
       const scale = 1 - g / 4; // global step g of 4
       const [at0, at1] = s.parts.atPerPair!;
-      expect(s.loss).toBeCloseTo(s.parts.kd! + scale * (1000 * at0 + 500 * at1), 4);
+      expect(s.loss).toBeCloseTo(s.parts.kd! + scale * (2000 * at0 + 1000 * at1), 4);
       expect(at0).toBeGreaterThan(0);
     });
   });
@@ -70,7 +70,8 @@ describe('methods', () => {
   it("AT from another run's student: its normalization and taps come with it (meta.json)", async () => {
     const first = await train({ method: 'baseline', data: { limit: 64 }, training: { epochs: 1, batchSize: 32 } });
     const firstCk = await first.run.loadCheckpoint('latest');
-    const second = await train({ method: 'at', teacher: { source: 'run', run: first.run.id }, data: { limit: 32 }, training: { epochs: 1, batchSize: 32 } });
+    // β 500: the weight this test was written with (config version 1's β 1000 weighed Σ at_loss by β/2).
+    const second = await train({ method: 'at', teacher: { source: 'run', run: first.run.id }, data: { limit: 32 }, training: { epochs: 1, batchSize: 32 }, attention: { beta: 500 } });
     const secondCk = await second.run.loadCheckpoint('latest');
     // Normalization of the teacher's 64 training images, not of the student's own 32.
     expect(secondCk?.extra?.normalization).toEqual(firstCk?.extra?.normalization);

@@ -25,6 +25,21 @@ describe('step schedule', () => {
   });
 });
 
+describe('step schedule of very short runs', () => {
+  it('fires no milestone before the first epoch ends (1 epoch trains at lr throughout)', () => {
+    // Math.round(0.3 · 1) = 0 used to put the first milestone before step 1.
+    expect(milestoneEpochs([0.3, 0.6, 0.8], 1)).toEqual([1, 1, 1]);
+    expect(learningRateAt(paper, 0, 1)).toBe(0.1);
+    // 2 epochs: round(0.6), round(1.2), round(1.6) = 1, 1, 2 → epoch 1 at lr, epoch 2 at lr · γ².
+    expect(milestoneEpochs([0.3, 0.6, 0.8], 2)).toEqual([1, 1, 2]);
+    expect(learningRateAt(paper, 0, 2)).toBe(0.1);
+    expect(learningRateAt(paper, 1, 2)).toBeCloseTo(0.1 * 0.2 ** 2, 12);
+    // A milestone as early as 0.01 of 10 epochs still waits for the first epoch.
+    expect(learningRateAt({ lr: 0.1, schedule: { kind: 'step', milestones: [0.01], gamma: 0.5 } }, 0, 10)).toBe(0.1);
+    expect(learningRateAt({ lr: 0.1, schedule: { kind: 'step', milestones: [0.01], gamma: 0.5 } }, 1, 10)).toBe(0.05);
+  });
+});
+
 describe('cosine schedule', () => {
   it('starts at lr, is lr/2 halfway and approaches 0 at the end', () => {
     const c = { lr: 0.1, schedule: { kind: 'cosine' as const } };

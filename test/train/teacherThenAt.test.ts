@@ -61,8 +61,8 @@ describe('teacher trained in the run, then an AT student', () => {
     for (const s of steps) {
       expect(s.parts.atPerPair).toHaveLength(3);
       expect(s.parts.at).toBeCloseTo(s.parts.atPerPair!.reduce((a, b) => a + b), 6);
-      // total = CE + β/2 · Σ at (β = 1000, the authors' convention).
-      expect(s.loss).toBeCloseTo(s.parts.ce + 500 * s.parts.at!, 3);
+      // total = CE + β · Σ at (β = 1000): the authors' code, `+ opt.beta * sum(loss_groups)` (cifar.py:223).
+      expect(s.loss).toBeCloseTo(s.parts.ce + 1000 * s.parts.at!, 3);
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b) / xs.length;
     const first = mean(steps.slice(0, 3).map((s) => s.parts.at!));

@@ -105,6 +105,7 @@ export function verifyWasmConv(): string | undefined {
     }
   }
   try {
+    // Sync reads are fine here: this runs only on the wasm backend just initialized, which has them.
     const [got, gotDw] = tf.tidy(() => {
       const x = tf.tensor4d(xs, [n, h, w, ci]);
       const f = tf.tensor4d(ws, [3, 3, ci, co]);

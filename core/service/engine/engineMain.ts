@@ -27,5 +27,8 @@ process.on('message', (m: unknown) => {
 });
 // The parent went away: stop the run at a step boundary (it checkpoints), then exit.
 process.on('disconnect', () => worker.handle({ type: 'shutdown' }));
+// Ctrl-C in a terminal reaches the whole process group, and a service manager's SIGTERM or a logout's
+// SIGHUP may reach this process directly: stop the same way rather than die mid-step.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => worker.handle({ type: 'shutdown' }));
 
 send({ type: 'ready', pid: process.pid, protocol: ENGINE_PROTOCOL_VERSION });

@@ -4,6 +4,8 @@ export type Route =
   | { name: 'new'; from?: string }
   | { name: 'run'; id: string }
   | { name: 'compare'; ids: string[] }
+  | { name: 'studies' }
+  | { name: 'study'; id: string }
   | { name: 'notfound'; path: string };
 
 export function parseHash(hash: string): Route {
@@ -18,6 +20,8 @@ export function parseHash(hash: string): Route {
     return from ? { name: 'new', from } : { name: 'new' };
   }
   if (parts.length === 2 && parts[0] === 'runs') return { name: 'run', id: parts[1]! };
+  if (parts.length === 1 && parts[0] === 'studies') return { name: 'studies' };
+  if (parts.length === 2 && parts[0] === 'studies') return { name: 'study', id: parts[1]! };
   if (parts.length === 1 && parts[0] === 'compare') {
     return { name: 'compare', ids: (query.get('ids') ?? '').split(',').filter(Boolean) };
   }
@@ -30,6 +34,8 @@ export function href(r: Route): string {
     case 'new': return r.from ? `#/new?from=${encodeURIComponent(r.from)}` : '#/new';
     case 'run': return `#/runs/${encodeURIComponent(r.id)}`;
     case 'compare': return r.ids.length ? `#/compare?ids=${r.ids.map(encodeURIComponent).join(',')}` : '#/compare';
+    case 'studies': return '#/studies';
+    case 'study': return `#/studies/${encodeURIComponent(r.id)}`;
     case 'notfound': return `#${r.path}`;
   }
 }

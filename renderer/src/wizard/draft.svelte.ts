@@ -1,7 +1,7 @@
 // The wizard's draft: a RunConfig-shaped $state object that the steps edit in place (bind:value), plus
 // what the engine has told us about it (dataset, model estimates, hint pairs). buildConfig() turns the
 // draft into the config sent to validateConfig/startRun (fields a method does not use left out).
-import type { ModelFamilySpec, RunConfig, TeacherConfig } from '../../../core/config/types.js';
+import type { Method, ModelFamilySpec, RunConfig, TeacherConfig } from '../../../core/config/types.js';
 import type { BackendOption, DatasetView, ModelEstimate } from '../../../core/service/api.js';
 import type { ResolvedHintPair, TapInfo } from '../../../core/attention/hintPairs.js';
 import type { RunSummary } from '../../../core/runs/types.js';
@@ -46,8 +46,25 @@ function toDraft(config: RunConfig): RunConfig {
   return c;
 }
 
+/** "Compare methods": a study instead of one run (core/study). */
+export interface StudyDraft {
+  enabled: boolean;
+  methods: Method[];
+  seeds: number;
+  /** β values to try for AT and AT+KD, as typed ("100, 300, 1000"); empty: the config's β only. */
+  betas: string;
+}
+
+/** "100, 300 1000" → [100, 300, 1000]; null when something is not a number ≥ 0. */
+export function parseBetas(text: string): number[] | null {
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  const values = parts.map(Number);
+  return values.every((v) => Number.isFinite(v) && v >= 0) ? values : null;
+}
+
 export class WizardDraft {
   config: RunConfig = $state() as RunConfig;
+  study = $state<StudyDraft>({ enabled: false, methods: ['baseline', 'at'], seeds: 3, betas: '' });
   /** Start makes this many runs of the config, with seeds seed, seed + 1, … (run-to-run variance). */
   repeats = $state(1);
   /** What each teacher source held before the user switched away from it. */
@@ -93,6 +110,29 @@ export class WizardDraft {
     return Array.from({ length: n }, (_, i) => ({ ...structuredClone(one), seed: one.seed + i, name: `${base} · seed ${one.seed + i}` }));
   }
 
+  /** The run config's method while comparing: the most demanding chosen one, so the teacher and hint steps ask for what it needs. */
+  syncStudyMethod(): void {
+    if (!this.study.enabled) return;
+    const order: Method[] = ['at+kd', 'at', 'grad-at', 'kd', 'baseline'];
+    this.config.method = order.find((m) => this.study.methods.includes(m)) ?? 'baseline';
+  }
+
+  /** Runs the study makes: the teacher once (when trained and needed), then methods (× β for AT ones) × seeds. */
+  get studyRuns(): { total: number; arms: number; trainsTeacher: boolean } {
+    const betas = parseBetas(this.study.betas) ?? [];
+    const arms = this.study.methods.reduce((a, m) => a + (betas.length && AT_METHODS.has(m) ? betas.length : 1), 0);
+    const trainsTeacher = this.config.teacher?.source === 'train' && this.study.methods.some((m) => m !== 'baseline');
+    const seeds = Number.isInteger(this.study.seeds) ? this.study.seeds : 0;
+    return { total: arms * seeds + (trainsTeacher ? 1 : 0), arms, trainsTeacher };
+  }
+
+  /** The study config Start sends: the run config without its method, plus methods, seeds and β values. */
+  buildStudy(): Record<string, unknown> {
+    const { method: _m, ...rest } = this.build();
+    const betas = parseBetas(this.study.betas);
+    return { ...rest, methods: [...this.study.methods], seeds: this.study.seeds, ...(betas && betas.length ? { betas } : {}) };
+  }
+
   /** The config to send: a plain object with what the method does not use left out. */
   build(): RunConfig {
     const c = $state.snapshot(this.config) as RunConfig;
@@ -100,6 +140,7 @@ export class WizardDraft {
     if (!out.name || !out.name.trim()) delete (out as Partial<RunConfig>).name;
     else out.name = out.name.trim();
     if (out.data.limit === null || out.data.limit === undefined || Number.isNaN(out.data.limit)) delete out.data.limit;
+    if (out.data.testLimit === null || out.data.testLimit === undefined || Number.isNaN(out.data.testLimit)) delete out.data.testLimit;
     out.data.path = out.data.path.trim();
     if (!TEACHER_METHODS.has(out.method)) delete out.teacher;
     const t = out.teacher;
@@ -109,6 +150,7 @@ export class WizardDraft {
       }
       if (Object.keys(t.training).length === 0) delete t.training;
     }
+    if (t?.source === 'train' && (t.limit === null || t.limit === undefined || Number.isNaN(t.limit))) delete t.limit;
     if (t?.source === 'file') t.path = t.path.trim();
     if ((t?.source === 'file' || t?.source === 'run') && !t.taps) delete t.taps;
     if (out.attention.fn.kind === 'sum') delete out.attention.fn.p;

@@ -3,7 +3,7 @@
 // config's dotted paths (`training.lr`), the same paths the engine's validateConfig reports, so engine
 // issues land on the same fields (issueTarget).
 import type { BackendOption } from '../../../core/service/api.js';
-import type { ModelFamilySpec, RunConfig } from '../../../core/config/types.js';
+import { MIN_ATTENTION_P, type ModelFamilySpec, type RunConfig } from '../../../core/config/types.js';
 
 export const STEP_KEYS = ['dataset', 'teacher', 'student', 'attention', 'hints', 'training', 'review'] as const;
 export type StepKey = (typeof STEP_KEYS)[number];
@@ -23,10 +23,10 @@ export type FieldErrors = Record<string, string>;
 
 /** The fields of each step, in the order they appear (the first bad one gets the focus). */
 export const STEP_FIELDS: Record<StepKey, readonly string[]> = {
-  dataset: ['data.path', 'data.limit', 'data.validationSplit'],
+  dataset: ['data.path', 'data.limit', 'data.testLimit', 'data.validationSplit'],
   teacher: [
     'teacher.source', 'teacher.model.family', 'teacher.model.depth', 'teacher.model.widen', 'teacher.model.variant',
-    'teacher.training.epochs', 'teacher.run', 'teacher.path', 'teacher.taps',
+    'teacher.training.epochs', 'teacher.limit', 'teacher.run', 'teacher.path', 'teacher.taps',
   ],
   student: ['student.model.family', 'student.model.depth', 'student.model.widen', 'student.model.variant'],
   attention: ['method', 'attention.fn.kind', 'attention.fn.p', 'attention.beta', 'kd.temperature', 'kd.alpha', 'gradAt.beta'],
@@ -105,6 +105,10 @@ export function validateDataset(c: RunConfig, f: WizardFacts = {}): FieldErrors 
   if (!empty(limit) && (!isInt(limit) || limit < 1)) {
     out['data.limit'] = 'Enter a whole number of images, 1 or more, or leave it empty to use every image.';
   }
+  const testLimit = c.data.testLimit;
+  if (!empty(testLimit) && (!isInt(testLimit) || testLimit < 1)) {
+    out['data.testLimit'] = 'Enter a whole number of test images, 1 or more, or leave it empty to use the whole test split.';
+  }
   const v = c.data.validationSplit;
   if (empty(v) || typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v >= 1) {
     out['data.validationSplit'] = 'Enter a fraction from 0 (no validation set) up to, but not including, 1 — e.g. 0.1 for 10%.';
@@ -124,6 +128,7 @@ export function validateTeacher(c: RunConfig, f: WizardFacts = {}): FieldErrors 
     checkModel(t.model, 'teacher.model', 'teacher', out);
     const e = t.training?.epochs;
     if (!empty(e) && (!isInt(e) || e < 1)) out['teacher.training.epochs'] = 'Enter a whole number of epochs, 1 or more (or leave it empty to use the student\'s).';
+    if (!empty(t.limit) && (!isInt(t.limit) || t.limit < 1)) out['teacher.limit'] = 'Enter a whole number of images, 1 or more (or leave it empty to use the student\'s).';
   } else if (t.source === 'run') {
     if (!t.run) out['teacher.run'] = 'Pick one of your finished runs.';
   } else if (t.source === 'file') {
@@ -155,9 +160,9 @@ export function validateAttention(c: RunConfig): FieldErrors {
   if (AT_METHODS.has(c.method)) {
     const fn = c.attention.fn;
     if (!['sum', 'sum-p', 'max-p'].includes(fn.kind)) out['attention.fn.kind'] = 'Choose an attention function.';
-    else if (fn.kind !== 'sum' && (!isNum(fn.p) || fn.p <= 0)) out['attention.fn.p'] = 'p is a number above 0 (the paper uses 2).';
+    else if (fn.kind !== 'sum' && (!isNum(fn.p) || fn.p < MIN_ATTENTION_P)) out['attention.fn.p'] = `p is a number, ${MIN_ATTENTION_P} or more (the paper uses 2): below ${MIN_ATTENTION_P} the attention map has no finite gradient where activations are 0.`;
     else if (fn.kind !== 'sum' && fn.p! > 8) out['attention.fn.p'] = 'p above 8 makes the map a single bright spot and the loss numerically unstable; use 1–4.';
-    if (!isNum(c.attention.beta) || c.attention.beta < 0) out['attention.beta'] = 'β is a number, 0 or more (the paper uses 1000).';
+    if (!isNum(c.attention.beta) || c.attention.beta < 0) out['attention.beta'] = 'β is a number, 0 or more (the paper\'s code uses 1000).';
   }
   if (KD_METHODS.has(c.method)) {
     if (!isNum(c.kd.temperature) || c.kd.temperature <= 0) out['kd.temperature'] = 'The temperature T is a number above 0 (the paper uses 4).';
