@@ -19,6 +19,7 @@ import { hintPairWarnings, teacherWarnings } from '../train/advice.js';
 import { readModelMeta } from '../eval/modelMeta.js';
 import * as path from 'node:path';
 import { preflightModels } from '../train/preflight.js';
+import { ensureServiceBackend } from './tfReady.js';
 import type { DatasetView, EstimateRequest, ModelEstimate, TeacherFileView, ValidationResult } from './api.js';
 import { ServiceError } from './errors.js';
 import type { PathPolicy } from './paths.js';
@@ -185,6 +186,9 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
   }
 
   if (ctx.deep && issues.length === 0 && info) {
+    // Building models needs a backend that has finished starting: an op while one is still starting
+    // throws "Backend '…' has not yet been initialized" (the CLI picks its backend before validating).
+    await ensureServiceBackend();
     let teacherFile: string | null = null;
     if (t?.source === 'file') teacherFile = ctx.paths.check(t.path, 'teacher.path', 'read');
     if (t?.source === 'run') {

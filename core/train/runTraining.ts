@@ -248,6 +248,9 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
 async function ensureBackend(given: BackendChoice | undefined, config: RunConfig): Promise<BackendChoice> {
   const choice = given ?? (await selectBackend(config.backend === 'auto' ? {} : { force: config.backend }));
   if (choice.tfBackend === 'wasm') registerWasmTrainingKernels(); // idempotent; training needs its gradient kernels
+  // A backend still starting (one that an earlier model build set off) would make the first op on the
+  // new one throw "Backend '…' has not yet been initialized": let it finish first.
+  await tf.ready().catch(() => undefined);
   if (tf.getBackend() !== choice.tfBackend) {
     if (!(await tf.setBackend(choice.tfBackend))) throw new Error(`backend ${choice.tfBackend} failed to start`);
     await tf.ready();
