@@ -13,5 +13,5 @@ export { benchTrainStep } from '../core/bench/trainStepBench.js';
 export { PathPolicy } from '../core/service/paths.js';
 export { validateRunConfig } from '../core/service/wizard.js';
 export { readStudyConfigFile, checkStudy, StudyStore, runStudy, studyView, studiesActiveInProcess, armLabel, percent, points } from '../core/study/index.js';
-export type { StudyView, StudyEvent, StudyStep, StudyConfig, RunOutcome } from '../core/study/index.js';
+export type { StudyView, StudyEvent, StudyStep, StudyConfig, RunOutcome, StudyDriver } from '../core/study/index.js';
 export { renderStudyReport } from '../core/report/study.js';
