@@ -9,6 +9,8 @@ export class QueueUrlError extends Error {
 
 /** `redis://user:***@host:port/db`: the password (or a bare token) replaced, the rest kept to recognise it. */
 export function redactQueueUrl(raw: string): string {
+  // Not even a scheme: whatever precedes an '@' may be a password.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) return raw.replace(/^[^@]*@/, '***@');
   return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i, (_, scheme: string, auth: string) => {
     const colon = auth.indexOf(':');
     return `${scheme}${colon >= 0 ? `${auth.slice(0, colon)}:***` : '***'}@`;
