@@ -37,8 +37,8 @@ export async function trainCommand(io: CliIO, configFile: string, flags: TrainFl
   const queueUrl = queueUrlFrom(flags.queue, io.env);
   if (queueUrl && flags.backend) throw new UsageError('--backend with --queue: each worker picks its own (`atstudio worker --backend …`)');
   const backend = queueUrl ? null : await chooseBackend(io, flags.backend, config.backend);
-  // The checks the app makes before a start (dataset and teacher exist, a teacher run is done…): a config
-  // that cannot run leaves no run folder behind.
+  // The checks the app makes before a start (dataset and teacher exist, a teacher run is done, hint pairs
+  // name real layers…): a config that cannot run leaves no run folder behind.
   const v = await validateRunConfig(resolved, { paths: new PathPolicy(undefined, store.runsDir), store, deep: true });
   if (!v.ok) throw new Error(`${file}: the run cannot start: ${v.issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`);
   const n = flags.seeds ?? 1;

@@ -2,7 +2,6 @@
 // machine's fastest backend, until stopped. Ctrl-C/SIGTERM: the run in training stops at a checkpoint and
 // goes back to the queue for another worker (Ctrl-C again quits at once: the job then stalls and another
 // worker resumes it from its last checkpoint anyway).
-import { chooseBackend } from '../backend.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { interruptExitCode, type CliIO } from '../io.js';
 import { resolveRunsDir } from '../runsDir.js';
@@ -15,7 +14,8 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<numb
   const url = queueUrlFrom(flags.queue, io.env);
   if (!url) throw new UsageError('worker needs --queue redis://host:port (or $ATSTUDIO_QUEUE): the Redis that the app, serve mode or `atstudio study --queue` put runs in');
   const runsDir = resolveRunsDir(flags.runsDir, io.env, io.cwd);
-  const backend = await chooseBackend(io, flags.backend);
+  // The engine picks it per run: --backend, else $ATSTUDIO_BACKEND, else this machine's fastest.
+  const backend = flags.backend ?? io.env.ATSTUDIO_BACKEND ?? 'auto';
   const say = (line: string) => io.stderr.write(`${line}\n`);
   const worker = await startRunWorker({
     url, runsDir, backend, log: say,
