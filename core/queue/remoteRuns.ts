@@ -39,7 +39,15 @@ export interface RemoteRunsOptions {
 
 const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
 
+/** Connect and wait until Redis answers (a wrong address fails here, before anything is queued). */
 export async function connectRunQueue(opts: RemoteRunsOptions): Promise<RemoteRunQueue> {
+  const q = createRunQueue(opts);
+  await q.ready;
+  return q;
+}
+
+/** The queue at once, connecting in the background (the desktop app builds its service synchronously). */
+export function createRunQueue(opts: RemoteRunsOptions): RemoteRunQueue & { ready: Promise<void> } {
   const { options, shown } = parseQueueUrl(opts.url);
   const log = (line: string) => (opts.log ?? ((l: string) => console.error(l)))(redactSecrets(line, opts.url));
   const queue = new Queue<RunJobData, RunJobResult>(RUN_QUEUE_NAME, { connection: options, prefix: QUEUE_PREFIX });
@@ -55,7 +63,7 @@ export async function connectRunQueue(opts: RemoteRunsOptions): Promise<RemoteRu
   events.on('error', onError);
   redis.on('error', onError);
   redis.on('ready', () => { lastError = ''; });
-  await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+  const ready = Promise.all([queue.waitUntilReady(), events.waitUntilReady()]).then(() => undefined);
 
   const listeners = new Set<(runId: string, e: RunEvent, host: string) => void>();
   events.on('progress', ({ jobId, data }) => {
@@ -164,6 +172,7 @@ export async function connectRunQueue(opts: RemoteRunsOptions): Promise<RemoteRu
 
   return {
     shown,
+    ready,
     enqueue,
     runToEnd,
     control,
