@@ -1,8 +1,8 @@
 // Runs spread over workers through BullMQ (issue 16), end to end with real processes: two `atstudio
 // worker`s drain a study while one is killed (kill -9, worker and engine: a power cut) and the study
 // ends with exactly the numbers and weights of the same study on one machine; a Redis restart mid-study
-// loses nothing; a run that fails for its own reasons fails once, with its message; a dashboard (the
-// service API that serve mode's WebSocket forwards) follows a run trained by a worker; a password in the
+// loses nothing; a run that fails for its own reasons fails once, with its message; serve mode's dashboard
+// (its HTTP API and /events WebSocket) follows a run trained by a worker; a password in the
 // queue URL never reaches a run folder or a log.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,10 +11,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtBin, cli } from '../cli/harness.js';
-import { redisMissing, startRedis, type TestRedis } from './redis.js';
+import { freePort, redisMissing, startRedis, type TestRedis } from './redis.js';
 import { connectRunQueue } from '../../core/queue/index.js';
 import { RunStore } from '../../core/runs/runStore.js';
-import { createService } from '../../core/service/service.js';
+import { WebSocket } from 'ws';
 import type { RunEvent } from '../../core/events/types.js';
 
 const FMNIST = '/usr/share/datasets/fashion-mnist';
@@ -175,23 +175,45 @@ describe.skipIf(skip)('atstudio worker: faults and the dashboard', () => {
     const runsDir = path.join(tmp, 'dash');
     const w = startWorker(redis.url, runsDir, 'w');
     await w.ready;
-    const queue = await connectRunQueue({ url: redis.url, store: new RunStore(runsDir), log: () => undefined });
-    const api = createService({ runsDir, queue });
+    // serve mode with the queue, in its own process; the dashboard's WebSocket subscribes to every run.
+    const port = await freePort();
+    const serve = spawn(process.execPath, [builtBin(), 'serve', '--queue', redis.url, '--runs-dir', runsDir, '--port', String(port), '--no-token'], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(serve);
+    let serveOut = '';
+    const serving = new Promise<void>((resolve) => {
+      const on = (d: Buffer) => { serveOut += d.toString(); if (/serving on/.test(serveOut)) resolve(); };
+      serve.stdout!.on('data', on);
+      serve.stderr!.on('data', on);
+    });
+    await serving;
+    const call = async (method: string, ...args: unknown[]) => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }) });
+      const body = await res.json() as { ok: boolean; result?: unknown; error?: unknown };
+      if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+      return body.result as Record<string, unknown>;
+    };
     try {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/events`);
       const events: RunEvent[] = [];
-      const ended = new Promise<void>((resolve) => api.subscribe((_id, e) => {
-        events.push(e);
-        if (e.type === 'done' || e.type === 'failed') resolve();
+      const ended = new Promise<void>((resolve) => ws.on('message', (data) => {
+        const m = JSON.parse(data.toString()) as { type: string; event?: RunEvent };
+        if (m.type !== 'event' || !m.event) return;
+        events.push(m.event);
+        if (m.event.type === 'done' || m.event.type === 'failed') resolve();
       }));
-      const run = await api.startRun(runConfig);
+      await new Promise<void>((resolve) => ws.once('open', () => resolve()));
+      ws.send(JSON.stringify({ type: 'subscribe' }));
+      const run = await call('startRun', runConfig) as { id: string };
       await ended;
+      ws.close();
       const types = events.map((e) => e.type);
       expect(types[0]).toBe('started');
       expect(types.filter((t) => t === 'epoch')).toHaveLength(2);
       expect(types.at(-1)).toBe('done');
-      const detail = await api.getRun(run.id);
+      const detail = await call('getRun', run.id) as { status: { status: string }; environment: { worker?: { host?: string; pid?: number } } };
       expect(detail.status.status).toBe('done');
-      expect((detail.environment as { worker?: { host?: string } }).worker?.host).toBe(os.hostname());
+      expect(detail.environment.worker?.host).toBe(os.hostname());
+      expect(detail.environment.worker?.pid).toBe(w.child.pid); // trained by the worker, not by serve
 
       // Its own failure: the dataset is gone by the time a worker takes it (made without the checks).
       const store = new RunStore(runsDir);
@@ -211,7 +233,7 @@ describe.skipIf(skip)('atstudio worker: faults and the dashboard', () => {
         await q2.close();
       }
     } finally {
-      await api.close();
+      serve.kill('SIGTERM');
       w.child.kill('SIGTERM');
     }
   }, 300_000);
