@@ -13,6 +13,7 @@ import { serveCommand, type ServeFlags } from './commands/serve.js';
 import { exportCommand, type ExportFlags } from './commands/export.js';
 import { appVersion, gitCommit } from './engine.js';
 import { studyCommand, type StudyFlags } from './commands/study.js';
+import { workerCommand, type WorkerFlags } from './commands/worker.js';
 
 const RUNS_DIR_HELP = 'folder of runs (default: $ATSTUDIO_RUNS_DIR, else the per-user data folder)';
 const BACKEND_HELP = 'tensorflow-gpu, webgpu, tensorflow, wasm, cpu or auto (default: $ATSTUDIO_BACKEND, else auto)';
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   const runsDir = () => new Option('--runs-dir <dir>', RUNS_DIR_HELP);
   const backend = () => new Option('--backend <name>', BACKEND_HELP).argParser(backendName);
   const json = () => new Option('--json', 'one JSON object per line on stdout, logs on stderr');
+  const queue = () => new Option('--queue <url>', 'put the runs in a Redis queue (redis://host:port, rediss:// for TLS; default $ATSTUDIO_QUEUE) for `atstudio worker`s on any machine that sees the runs folder');
 
   program.command('train')
     .description('train a run from a config file (teacher first when the config says so, then the student)')
@@ -42,7 +44,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--limit <n>', 'use only the first N training and N test examples (a quick trial of a config)', positiveInt)
     .option('--test-limit <n>', 'use only the first N test examples (with --limit: instead of N)', positiveInt)
     .option('--seeds <n>', 'train N runs, with the config\'s seed, seed + 1, …, then print their mean ± spread', positiveInt)
-    .addOption(backend()).addOption(json()).addOption(runsDir())
+    .addOption(backend()).addOption(json()).addOption(runsDir()).addOption(queue())
     .action(act((config: string, o: Record<string, never>) => trainCommand(io, config, o)));
 
   program.command('resume')
@@ -56,7 +58,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .argument('<config|resume|show|list|report>', 'a study config (JSON, see examples/), or what to do with an existing study')
     .argument('[study]', 'study id (or a unique prefix, or its name) for resume, show and report')
     .option('--out <file>', 'report: where to write the HTML (default study-<id>.html)')
-    .addOption(backend()).addOption(json()).addOption(runsDir())
+    .addOption(backend()).addOption(json()).addOption(runsDir()).addOption(queue())
     .action(act((what: string, id: string | undefined, o: StudyFlags) => studyCommand(io, what, id, o)));
 
   program.command('eval')
@@ -111,8 +113,17 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--token <token>', 'access token (default: a random one, printed in the address to open)')
     .option('--no-token', 'no token: any local process or user could use the server (loopback only)')
     .option('--root <dir>', 'a folder the browser may open (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .addOption(runsDir())
+    .addOption(runsDir()).addOption(queue())
     .action(act((o: ServeFlags) => serveCommand(io, o)));
+
+  program.command('worker')
+    .description('train runs from a Redis queue, one at a time, on this machine\'s fastest backend, in the shared runs folder; add or stop workers at any time (a stopped run continues on another worker from its checkpoint)')
+    .addOption(new Option('--queue <url>', 'the queue: redis://host:port, rediss://user:password@host:port for TLS (default $ATSTUDIO_QUEUE, which keeps a password out of `ps`)'))
+    .addOption(new Option('--runs-dir <dir>', 'this machine\'s mount of the shared runs folder (default: $ATSTUDIO_RUNS_DIR, else the per-user data folder)'))
+    .addOption(backend()).addOption(json())
+    .addOption(new Option('--lock-ms <ms>', 'how long a silent worker keeps its run before others take it over (default 30000)').argParser(positiveInt))
+    .addOption(new Option('--stalled-ms <ms>', 'how often this worker looks for runs of dead workers (default 15000)').argParser(positiveInt))
+    .action(act((o: WorkerFlags) => workerCommand(io, o)));
 
   program.addHelpText('after', `
 Examples:
@@ -120,6 +131,7 @@ Examples:
   atstudio train examples/fashion-mnist-quick.json --limit 500 --epochs 1
   atstudio study examples/fashion-mnist-study.json
   atstudio study resume <study>
+  atstudio worker --queue redis://127.0.0.1:6379 --runs-dir /mnt/shared/runs
   atstudio runs
   atstudio compare <run> <run>
   atstudio eval <run> --data /usr/share/datasets/fashion-mnist

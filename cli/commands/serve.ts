@@ -7,8 +7,11 @@ import { createService, childProcessEngine } from '../../core/service/index.js';
 import { DATASETS_DIR } from '../../core/service/directory.js';
 import { defaultPdfRenderer } from '../../core/report/chromiumPdf.js';
 import { startServer, defaultStaticDir, isLoopbackHost } from '../../serve/index.js';
+import { queueUrlFrom } from '../../core/queue/index.js';
+import { RunStore } from '../../core/runs/runStore.js';
+import { openQueue } from './queued.js';
 
-export interface ServeFlags { port?: number; host?: string; token?: string | false; root?: string[]; runsDir?: string }
+export interface ServeFlags { port?: number; host?: string; token?: string | false; root?: string[]; runsDir?: string; queue?: string }
 
 export async function serveCommand(io: CliIO, flags: ServeFlags): Promise<number> {
   const runsDir = resolveRunsDir(flags.runsDir, io.env, io.cwd);
@@ -21,8 +24,11 @@ export async function serveCommand(io: CliIO, flags: ServeFlags): Promise<number
   const loopback = isLoopbackHost(host);
   const roots = named.length > 0 || !loopback ? fileRoots : undefined;
   const renderPdf = defaultPdfRenderer(io.env);
+  // --queue: runs train on `atstudio worker`s (any machine on the shared runs folder), not here.
+  const queueUrl = queueUrlFrom(flags.queue, io.env);
+  const queue = queueUrl ? await openQueue(io, queueUrl, new RunStore(runsDir)) : undefined;
   const api = createService({ runsDir, roots, fileRoots, ...(roots ? {} : { listAlso: [DATASETS_DIR] }),
-    engine: childProcessEngine(), ...(renderPdf ? { renderPdf } : {}) });
+    engine: childProcessEngine(), ...(renderPdf ? { renderPdf } : {}), ...(queue ? { queue } : {}) });
   const server = await startServer({
     api, host, port: flags.port ?? 7860, token: flags.token === false ? null : flags.token, staticDir: defaultStaticDir(), runsDir,
     log: (line) => io.stderr.write(line + '\n'),
@@ -32,6 +38,7 @@ export async function serveCommand(io: CliIO, flags: ServeFlags): Promise<number
   });
   // startServer's log has already announced the address; with a token, print the address that opens it.
   if (server.token) io.stdout.write(`open: ${server.url}?token=${server.token}\n`);
+  if (queue) io.stdout.write(`queue: ${queue.shown} — runs train on its workers (\`atstudio worker --queue … --runs-dir …\`)\n`);
   io.stdout.write(`runs: ${runsDir}; files written and listed only in ${fileRoots.join(', ')}${roots ? '' : ` (and ${DATASETS_DIR} listed)`}\n`);
   if (!server.token) io.stdout.write('no token (--no-token): any process or user on this machine can use the server\n');
   if (server.token) io.stdout.write(`token: ${server.token} (needed on every request)\n`);

@@ -17,13 +17,16 @@ import {
 } from '../engine.js';
 import { resolvePaths } from './train.js';
 import { atomicWrite } from '../../core/io/atomicWrite.js';
+import { queueUrlFrom, type RemoteRunQueue } from '../../core/queue/index.js';
+import { openQueue, queuedStudyDriver } from './queued.js';
 
-export interface StudyFlags { backend?: string; json?: boolean; runsDir?: string; out?: string }
+export interface StudyFlags { backend?: string; json?: boolean; runsDir?: string; out?: string; queue?: string }
 
 export async function studyCommand(io: CliIO, what: string, ref: string | undefined, flags: StudyFlags): Promise<number> {
   const runsDir = resolveRunsDir(flags.runsDir, io.env, io.cwd);
   const store = new RunStore(runsDir);
   const studies = new StudyStore(runsDir);
+  const queueUrl = queueUrlFrom(flags.queue, io.env);
   switch (what) {
     case 'list':
       return listStudies(io, store, studies, flags);
@@ -39,14 +42,15 @@ export async function studyCommand(io: CliIO, what: string, ref: string | undefi
       if (record.status === 'running' && !StudyStore.interrupted(record, studiesActiveInProcess)) {
         throw new UsageError(`study ${id} is running in another process (pid ${record.pid}); stop it there first`);
       }
+      if (queueUrl) return driveQueued(io, store, studies, id, queueUrl, flags);
       return drive(io, store, studies, id, record.config.base.backend, flags);
     }
     default:
-      return start(io, store, studies, what, flags);
+      return start(io, store, studies, what, flags, queueUrl);
   }
 }
 
-async function start(io: CliIO, store: RunStore, studies: StudyStore, configFile: string, flags: StudyFlags): Promise<number> {
+async function start(io: CliIO, store: RunStore, studies: StudyStore, configFile: string, flags: StudyFlags, queueUrl?: string): Promise<number> {
   if (flags.out) throw new UsageError('--out belongs to `atstudio study report <id>`');
   const file = path.resolve(io.cwd, configFile);
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
@@ -56,6 +60,12 @@ async function start(io: CliIO, store: RunStore, studies: StudyStore, configFile
   const check = await checkStudy(config, { paths: new PathPolicy(undefined, store.runsDir), store });
   if (check.issues.length) throw new Error(`${file}: the study cannot start: ${check.issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`);
   for (const w of check.warnings) io.stderr.write(`warning: ${w}\n`);
+  if (queueUrl) {
+    // The workers train it, each on its own machine's backend.
+    if (flags.backend) throw new UsageError('--backend with --queue: each worker picks its own (`atstudio worker --backend …`)');
+    const q = await openQueue(io, queueUrl, store); // a wrong URL fails before any folder is made
+    return driveQueued(io, store, studies, (await studies.create(config)).id, queueUrl, flags, q);
+  }
   const backend = await chooseBackend(io, flags.backend, config.base.backend);
   const record = await studies.create(config);
   return drive(io, store, studies, record.id, config.base.backend, flags, backend);
@@ -136,6 +146,41 @@ async function drive(io: CliIO, store: RunStore, studies: StudyStore, id: string
     return EXIT_OK;
   } finally {
     off();
+  }
+}
+
+/** study --queue: the same record and table; the runs train on the queue's workers, side by side. */
+async function driveQueued(io: CliIO, store: RunStore, studies: StudyStore, id: string, url: string, flags: StudyFlags,
+  opened?: RemoteRunQueue): Promise<number> {
+  const q = opened ?? (await openQueue(io, url, store));
+  const stop = { requested: false };
+  const driver = queuedStudyDriver(io, q, !!flags.json, stop);
+  (flags.json ? io.stderr : io.stdout).write(`study ${id} → ${studies.file(id)} (runs queued on ${q.shown})\n`);
+  const off = io.onInterrupt((why) => {
+    if (stop.requested) return io.exit(EXIT_INTERRUPTED);
+    stop.requested = true;
+    void why;
+    io.stderr.write('\nstopping the study: its runs in the queue are cancelled (at a checkpoint, resumable); `atstudio study resume` continues\n');
+    for (const runId of driver.active) void q.control(runId, 'cancel').catch(() => undefined);
+  });
+  try {
+    const record = await runStudy(store, studies, id, driver);
+    const view = await studyView(store, record);
+    if (flags.json) io.stdout.write(JSON.stringify({ type: 'study-results', study: view }) + '\n');
+    else {
+      io.stdout.write('\n');
+      printStudy(io, view);
+    }
+    if (record.status === 'cancelled' || stop.requested) return EXIT_INTERRUPTED;
+    if (record.status === 'failed') {
+      io.stderr.write(`atstudio: study ${id}: ${record.error ?? 'failed'}\n`);
+      return EXIT_FAILURE;
+    }
+    return EXIT_OK;
+  } finally {
+    off();
+    driver.offEvents();
+    await q.close();
   }
 }
 

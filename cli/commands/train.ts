@@ -12,8 +12,10 @@ import { applyOverrides, assertRunUnlocked, createTrainControl, PathPolicy, read
 import { summaryLines } from './summary.js';
 import { runMetrics } from './metrics.js';
 import { seedSpreadLines } from './compare.js';
+import { trainQueued } from './queued.js';
+import { queueUrlFrom } from '../../core/queue/index.js';
 
-export interface TrainFlags { epochs?: number; limit?: number; testLimit?: number; backend?: string; json?: boolean; runsDir?: string; seeds?: number }
+export interface TrainFlags { epochs?: number; limit?: number; testLimit?: number; backend?: string; json?: boolean; runsDir?: string; seeds?: number; queue?: string }
 
 /** At most this many runs from one `--seeds`: each is a whole training run. */
 const MAX_SEEDS = 10;
@@ -32,13 +34,25 @@ export async function trainCommand(io: CliIO, configFile: string, flags: TrainFl
   // The backend first: the checks below build models (the teacher's taps), and the first model built in a
   // process starts TF.js's default backend — wasm (priority 2, tfjs-backend-wasm dist/base.js:22) on one
   // thread, which the process then keeps.
-  const backend = await chooseBackend(io, flags.backend, config.backend);
+  const queueUrl = queueUrlFrom(flags.queue, io.env);
+  if (queueUrl && flags.backend) throw new UsageError('--backend with --queue: each worker picks its own (`atstudio worker --backend …`)');
+  const backend = queueUrl ? null : await chooseBackend(io, flags.backend, config.backend);
   // The checks the app makes before a start (dataset and teacher exist, a teacher run is done, hint pairs
   // name real layers…): a config that cannot run leaves no run folder behind.
   const v = await validateRunConfig(resolved, { paths: new PathPolicy(undefined, store.runsDir), store, deep: true });
   if (!v.ok) throw new Error(`${file}: the run cannot start: ${v.issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`);
   const n = flags.seeds ?? 1;
   if (n > MAX_SEEDS) throw new UsageError(`--seeds ${n}: at most ${MAX_SEEDS} runs at a time`);
+  if (queueUrl) {
+    // Every seed's run into the queue at once; the workers train them side by side.
+    const runs: RunHandle[] = [];
+    for (let i = 0; i < n; i++) {
+      const seed = resolved.seed + i;
+      runs.push(await store.create(n === 1 ? resolved : { ...resolved, seed, name: `${resolved.name} · seed ${seed}` }));
+    }
+    return trainQueued(io, queueUrl, store, runs, !!flags.json);
+  }
+  if (!backend) throw new Error('unreachable: no backend');
   if (n === 1) return train(io, await store.create(resolved), backend, flags, false);
   // One run per seed, one after another, named after their seeds; then how much the seed alone moved them.
   const runs: RunHandle[] = [];

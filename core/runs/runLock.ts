@@ -31,6 +31,11 @@ export interface RunLockOptions {
   isAlive?: (pid: number) => boolean;
   host?: string;
   pid?: number;
+  /**
+   * Whether a holder on another host is gone. Without it a remote holder always refuses (we cannot see
+   * its processes); a queue worker answers from the holder's heartbeat in Redis (core/queue/heartbeat.ts).
+   */
+  isHolderGone?: (holder: RunLockHolder) => Promise<boolean> | boolean;
 }
 
 export function isProcessAlive(pid: number): boolean {
@@ -72,7 +77,8 @@ export async function readRunLock(dir: string, opts: RunLockOptions = {}): Promi
   const holder = parseHolder(raw);
   if (!holder) return { state: 'unreadable', raw, reason: raw.trim() === '' ? 'it is empty' : 'it is not {"pid", "host", "startedAt"} JSON' };
   const alive = opts.isAlive ?? isProcessAlive;
-  const stale = holder.host === (opts.host ?? os.hostname()) && !alive(holder.pid);
+  const local = holder.host === (opts.host ?? os.hostname());
+  const stale = local ? !alive(holder.pid) : !!(await opts.isHolderGone?.(holder));
   return { state: 'held', holder, raw, stale };
 }
 

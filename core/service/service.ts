@@ -37,6 +37,7 @@ import { estimateDuration } from './estimate.js';
 import { clearPreviewCache, previewAttention } from './preview.js';
 import { datasetView, modelEstimate, teacherFileView, validateRunConfig } from './wizard.js';
 import { ServiceStudies } from './studies.js';
+import type { RemoteRunQueue } from '../queue/remoteRuns.js';
 
 export interface ServiceOptions {
   runsDir: string;
@@ -57,6 +58,11 @@ export interface ServiceOptions {
    * exportReportPdf rejects with code 'unavailable'.
    */
   renderPdf?: (html: string, destPath: string) => Promise<void>;
+  /**
+   * Runs go to this queue (BullMQ on Redis) instead of the engine: workers on any machine that sees the
+   * runs folder train them, side by side; their events come back through the queue. The service closes it.
+   */
+  queue?: RemoteRunQueue;
 }
 
 export type AtStudioService = AtStudioApi & {
@@ -96,15 +102,23 @@ class Service {
   /** Who waits for a run to stop (a study's driver). */
   private readonly runWaiters = new Map<string, (() => void)[]>();
   readonly studies: ServiceStudies;
+  /** Runs this service waits for in the remote queue (opts.queue), and those whose end event came. */
+  private readonly remote = new Set<string>();
+  private readonly remoteEnded = new Set<string>();
+  private readonly offRemote: () => void;
 
   constructor(private readonly opts: ServiceOptions) {
     this.store = new RunStore(opts.runsDir);
     this.engine = opts.engine ?? inProcessEngine();
     this.paths = new PathPolicy(opts.roots, this.store.runsDir, opts.fileRoots, opts.listAlso);
     this.offNotice = this.engine.onNotice((n) => void this.onNotice(n).catch((err) => console.error('service: engine notice failed', err)));
+    this.offRemote = opts.queue?.onEvent((runId, e) => {
+      if (e.type === 'done' || e.type === 'failed' || e.type === 'cancelled') this.remoteEnded.add(runId);
+      this.dispatch(runId, e);
+    }) ?? (() => undefined);
     const self = this;
     this.studies = new ServiceStudies({
-      store: this.store, paths: this.paths,
+      store: this.store, paths: this.paths, parallel: !!opts.queue,
       get closing() { return self.closing; },
       runToEnd: (run) => this.runToEnd(run),
       cancelRun: (id) => this.cancelRun(id),
@@ -142,6 +156,7 @@ class Service {
 
   // --- the queue -----------------------------------------------------------------------------------
   private async pump(): Promise<void> {
+    if (this.opts.queue) return this.pumpRemote(this.opts.queue);
     if (this.pumping) return;
     this.pumping = true;
     try {
@@ -172,11 +187,38 @@ class Service {
     } finally {
       this.pumping = false;
     }
-    if (!this.active && this.queue.length === 0) {
+    this.idleCheck();
+  }
+
+  private idleCheck(): void {
+    if (!this.active && this.queue.length === 0 && this.remote.size === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
     }
+  }
+
+  /** With a remote queue: every queued run goes to it at once; the workers decide the order. */
+  private async pumpRemote(q: RemoteRunQueue): Promise<void> {
+    while (!this.closing && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      if (this.remote.has(id)) continue;
+      const run = await this.store.open(id).catch(() => null);
+      if (!run) continue; // deleted while queued
+      this.remote.add(id);
+      this.remoteEnded.delete(id);
+      void q.runToEnd(run).catch((err: Error) => ({ status: 'failed' as const, error: err.message })).then((o) => {
+        this.remote.delete(id);
+        // Ended without a word from a worker (it could not open the run, or the queue gave up on it).
+        if (!this.remoteEnded.delete(id) && !this.closing && o.status !== 'done') {
+          this.dispatch(id, o.status === 'failed' ? { type: 'failed', runId: id, error: o.error ?? 'the run failed', resumable: true }
+            : { type: 'cancelled', runId: id, resumable: true });
+        }
+        this.wakeWaiters(id);
+        this.idleCheck();
+      });
+    }
+    this.idleCheck();
   }
 
   private async onNotice(n: EngineNotice): Promise<void> {
@@ -226,7 +268,8 @@ class Service {
     // Already training or waiting its turn (start-up recovery queued it): just wait for it.
     if (!this.isActive(run.id) && !this.queue.includes(run.id)) {
       const st = await run.readStatus();
-      if (st.status !== 'queued') {
+      // A remote queue sets the status itself (and leaves a run that a worker trains as it is).
+      if (st.status !== 'queued' && !this.opts.queue) {
         await run.writeStatus({ status: 'queued', error: undefined, endedAt: undefined, resumable: await run.hasCheckpoint('latest') });
         await run.flush();
       }
@@ -325,10 +368,14 @@ class Service {
   }
 
   private isActive(runId: string): boolean {
-    return this.active?.runId === runId;
+    return this.active?.runId === runId || this.remote.has(runId);
   }
 
   private control(runId: string, action: ControlAction): void {
+    if (this.remote.has(runId)) {
+      void this.opts.queue?.control(runId, action).catch((err: Error) => console.error(`service: ${action} of run ${runId} through the queue failed: ${err.message}`));
+      return;
+    }
     const a = this.active;
     if (!a || a.runId !== runId) return;
     if (a.started) this.engine.control(runId, action);
@@ -344,7 +391,7 @@ class Service {
     if (this.closing) throw new ServiceError('conflict', 'the service is closing');
     const run = await this.store.create(v.config);
     for (const w of v.warnings) await run.log(`warning: ${w}`);
-    const waiting = this.active ? 1 + this.queue.length : 0;
+    const waiting = this.active && !this.opts.queue ? 1 + this.queue.length : 0;
     if (waiting) await run.log(`queued: ${waiting} run(s) before it on this engine`);
     await run.flush();
     this.queue.push(run.id);
@@ -386,7 +433,7 @@ class Service {
   async cancelRun(runId: string): Promise<void> {
     const run = await this.open(runId);
     if (this.isActive(run.id)) {
-      this.active!.cancelledByUser = true;
+      if (this.active?.runId === run.id) this.active.cancelledByUser = true;
       this.control(run.id, 'cancel');
       return;
     }
@@ -559,6 +606,9 @@ class Service {
       }
       this.active = null;
     }
+    // Runs in a remote queue go on training on their workers; this service only stops watching them.
+    this.offRemote();
+    await this.opts.queue?.close();
     for (const id of [...this.runWaiters.keys()]) this.wakeWaiters(id);
     await this.studies.closed();
     this.offNotice();
@@ -571,7 +621,7 @@ class Service {
   }
 
   whenIdle(): Promise<void> {
-    return this.ready.then(() => (!this.active && this.queue.length === 0 ? undefined : new Promise<void>((r) => this.idleWaiters.push(r))));
+    return this.ready.then(() => (!this.active && this.queue.length === 0 && this.remote.size === 0 ? undefined : new Promise<void>((r) => this.idleWaiters.push(r))));
   }
 
   // --- the API object ------------------------------------------------------------------------------

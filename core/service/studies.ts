@@ -21,6 +21,8 @@ export interface StudyHost {
   store: RunStore;
   paths: PathPolicy;
   readonly closing: boolean;
+  /** Runs train side by side (a remote queue with several workers): a study starts them all at once. */
+  readonly parallel?: boolean;
   /** Queue the run (again) and resolve once it has stopped (done, failed, cancelled, or the service closed). */
   runToEnd(run: RunHandle): Promise<void>;
   cancelRun(runId: string): Promise<void>;
@@ -28,7 +30,7 @@ export interface StudyHost {
 
 export class ServiceStudies {
   readonly studies: StudyStore;
-  private readonly stops = new Map<string, { stop: boolean; current?: string; done: Promise<unknown> }>();
+  private readonly stops = new Map<string, { stop: boolean; current: Set<string>; done: Promise<unknown> }>();
 
   constructor(private readonly host: StudyHost) {
     this.studies = new StudyStore(host.store.runsDir);
@@ -75,7 +77,7 @@ export class ServiceStudies {
     const s = this.stops.get(record.id);
     if (!s) throw new ServiceError('conflict', `study ${record.id} is ${record.status}, not running here: nothing to stop`);
     s.stop = true;
-    if (s.current) await this.host.cancelRun(s.current).catch(() => undefined);
+    for (const runId of [...s.current]) await this.host.cancelRun(runId).catch(() => undefined);
     await s.done;
   }
 
@@ -119,16 +121,17 @@ export class ServiceStudies {
   }
 
   private drive(id: string): void {
-    const state: { stop: boolean; current?: string; done: Promise<unknown> } = { stop: false, done: Promise.resolve() };
+    const state: { stop: boolean; current: Set<string>; done: Promise<unknown> } = { stop: false, current: new Set(), done: Promise.resolve() };
     this.stops.set(id, state);
     state.done = runStudy(this.host.store, this.studies, id, {
       stopRequested: () => state.stop,
+      parallel: !!this.host.parallel,
       execute: async (run): Promise<RunOutcome> => {
-        state.current = run.id;
+        state.current.add(run.id);
         try {
           await this.host.runToEnd(run);
         } finally {
-          state.current = undefined;
+          state.current.delete(run.id);
         }
         if (this.host.closing) throw new StudyPaused('the service closed');
         const st = (await run.readStatus()).status;

@@ -41,6 +41,11 @@ export interface StudyDriver {
   onEvent?(e: StudyEvent): void;
   /** Asked between runs: stop before starting the next one. */
   stopRequested?(): boolean;
+  /**
+   * Start every run (after the teacher) at once and wait for them all: a queue with several workers
+   * trains them side by side. Without it, one after another.
+   */
+  parallel?: boolean;
 }
 
 export async function runStudy(runs: RunStore, studies: StudyStore, id: string, driver: StudyDriver): Promise<StudyRecord> {
@@ -81,6 +86,8 @@ async function drive(runs: RunStore, studies: StudyStore, id: string, driver: St
   };
 
   const failed: string[] = [];
+  const pending: Promise<void>[] = [];
+  let cancelled = false;
   let index = 0;
   try {
     if (record.trainsTeacher) {
@@ -111,13 +118,25 @@ async function drive(runs: RunStore, studies: StudyStore, id: string, driver: St
         emit({ type: 'study-skip', studyId: id, index, total, runId: run.id, label });
         continue;
       }
-      if (driver.stopRequested?.()) return await finish('cancelled');
+      if (driver.stopRequested?.() || cancelled) {
+        await Promise.all(pending);
+        return await finish('cancelled');
+      }
       const step: StudyStep = { index, total, role: 'run', label, runId: run.id, resume: await run.hasCheckpoint('latest') };
       emit({ type: 'study-run', studyId: id, ...step });
-      const outcome = await driver.execute(run, step);
-      if (outcome === 'cancelled') return await finish('cancelled');
-      if (outcome === 'failed') failed.push(`${label} (${run.id})`); // the others still answer the question
+      const one = driver.execute(run, step).then((outcome) => {
+        if (outcome === 'cancelled') cancelled = true;
+        if (outcome === 'failed') failed.push(`${label} (${run.id})`); // the others still answer the question
+      });
+      if (driver.parallel) {
+        pending.push(one);
+        continue;
+      }
+      await one;
+      if (cancelled) return await finish('cancelled');
     }
+    await Promise.all(pending);
+    if (cancelled) return await finish('cancelled');
   } catch (err) {
     // The host is going away (the app closes): the study stays 'running' so the next start continues it.
     if (err instanceof StudyPaused) return record;

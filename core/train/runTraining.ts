@@ -51,7 +51,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
   let ck: Checkpoint | null = null;
   // One writer per run folder: when another process trains this run, throw (RunLockedError) before
   // anything in the folder is touched — its status is that process's to write.
-  const lock = await acquireRunLock(run.dir, run.id);
+  const lock = await acquireRunLock(run.dir, run.id, opts.lock);
   if (opts.resume && (await run.readStatus().catch(() => null))?.status === 'done') {
     await lock.release();
     throw new Error(`run ${run.id} is already done; nothing to resume`);
@@ -66,7 +66,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     // --- backend and environment -------------------------------------------------------------------
     const backend = await ensureBackend(opts.backend, config);
     const previousEnv = opts.resume ? await run.readEnvironment() : null;
-    const environment = { ...collectEnvironment(backend as unknown as { name: string; reason: string }),
+    const environment = { ...collectEnvironment(backend as unknown as { name: string; reason: string }), ...opts.environment,
       ...(opts.invocation ? { invocation: opts.invocation } : {}),
       ...(previousEnv ? { earlierStarts: [...((previousEnv.earlierStarts as unknown[]) ?? []), { backend: previousEnv.backend, recordedAt: previousEnv.recordedAt, invocation: previousEnv.invocation }] } : {}) };
     await run.writeEnvironment(environment);

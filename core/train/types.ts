@@ -3,6 +3,7 @@ import type { BackendChoice } from '../backend/index.js';
 import type { RunEvent } from '../events/index.js';
 import type { Latency } from '../eval/index.js';
 import type { TrainControl } from './control.js';
+import type { RunLockOptions } from '../runs/runLock.js';
 
 export interface TrainOptions {
   onEvent?: (e: RunEvent) => void;
@@ -23,6 +24,10 @@ export interface TrainOptions {
   /** false: the finished student's inference latency is not measured (tests on an emulated GPU, where
    * its batch-1 and batch-64 kernels cost a minute to compile and the figure means nothing). */
   latency?: boolean;
+  /** How the run lock decides that a holder is gone (a queue worker: remote holders by heartbeat). */
+  lock?: RunLockOptions;
+  /** Added to the run's environment.json (a queue worker: which worker trained it). */
+  environment?: Record<string, unknown>;
 }
 
 export interface PhaseSummary {

@@ -9,7 +9,13 @@ export type ControlAction = 'pause' | 'resume' | 'cancel';
 
 /** Service → engine. */
 export type HostToEngine =
-  | { type: 'start'; runId: string; runsDir: string; resume: boolean; epochsOverride?: number; limit?: number }
+  | {
+    type: 'start'; runId: string; runsDir: string; resume: boolean; epochsOverride?: number; limit?: number;
+    /** A queue worker's backend ('auto': this machine's fastest), instead of the run config's. */
+    backend?: string;
+    /** Added to environment.json (a queue worker: which worker trained it). */
+    environment?: Record<string, unknown>;
+  }
   | { type: 'control'; runId: string; action: ControlAction }
   /** Stop the active run at the next step (checkpointed), then exit. */
   | { type: 'shutdown' };

@@ -4,6 +4,7 @@
 import { RunStore } from '../../runs/runStore.js';
 import { createTrainControl, type TrainControl } from '../../train/control.js';
 import { runTraining } from '../../train/runTraining.js';
+import { selectBackend, type BackendName } from '../../backend/index.js';
 import type { EngineToHost, HostToEngine } from './protocol.js';
 
 export interface EngineWorker {
@@ -32,6 +33,8 @@ export function createEngineWorker(send: (m: EngineToHost) => void, opts: { onSh
           control, resume: m.resume, invocation: `app: ${m.resume ? 'resume' : 'start'} run ${m.runId}`,
           ...(m.epochsOverride !== undefined ? { epochsOverride: m.epochsOverride } : {}),
           ...(m.limit !== undefined ? { limit: m.limit } : {}),
+          ...(m.backend ? { backend: await selectBackend(m.backend === 'auto' ? {} : { force: m.backend as BackendName }) } : {}),
+          ...(m.environment ? { environment: m.environment } : {}),
         });
         if (r.status === 'cancelled' && shuttingDown) {
           // Stopped because the engine is going away, not by a person: the next service continues it.
