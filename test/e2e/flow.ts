@@ -122,6 +122,8 @@ export async function wizardAtRun(page: Page, app: App, plan: RunPlan): Promise<
 
   await page.getByLabel('Method', { exact: true }).selectOption('at');
   await page.getByLabel('Attention function', { exact: true }).selectOption('sum-p');
+  // p and β sit under "Advanced" with the paper's values.
+  await page.getByTestId('attention-advanced').locator('summary').click();
   await fill(page, 'p', '2');
   await fill(page, 'β (AT weight)', '1000');
   const preview = page.getByTestId('attention-preview');
@@ -135,6 +137,10 @@ export async function wizardAtRun(page: Page, app: App, plan: RunPlan): Promise<
   await screenshot(page, 'wizard-hints');
   await next(page, 'training');
 
+  // The presets, timed on this machine; this test's tiny recipe goes under Custom.
+  await expect.poll(() => page.getByTestId('preset-quick').textContent(), { timeout: 60_000 }).toMatch(/epochs, batch \d+.*about .+ here/);
+  await screenshot(page, 'wizard-training-presets');
+  await page.getByRole('radio', { name: /^Custom/ }).check();
   await fill(page, 'Epochs', String(plan.epochs));
   await fill(page, 'Batch size', String(plan.batchSize));
   await fill(page, 'Learning rate', String(plan.lr));

@@ -236,6 +236,40 @@ describe('wizard', () => {
     go.mockRestore();
   });
 
+  it('the Training step opens on presets sized from the measured duration; Custom and Advanced hold the raw fields', async () => {
+    await open();
+    await datasetReady();
+    await goTo('training');
+    // The fake estimate: 754 s for 200 epochs of 60,000 images → 3.77 s an epoch; Quick look takes 10 (its most).
+    await waitFor(() => expect(text(screen.getByTestId('preset-quick'))).toMatch('10 epochs, batch 64: about 38 s here'));
+    expect(value(screen.getByLabelText('Epochs'))).toBe('10');
+    expect(value(screen.getByLabelText('Batch size'))).toBe('64');
+    expect((screen.getByTestId('training-custom') as HTMLDetailsElement).open).toBe(false);
+    expect((screen.getByTestId('training-advanced') as HTMLDetailsElement).open).toBe(false);
+    expect(text(screen.getByTestId('preset-paper'))).toMatch('200 epochs, batch 128: about 12 min 34 s here');
+    await fireEvent.click(screen.getByRole('radio', { name: /Paper recipe/ }));
+    expect(value(screen.getByLabelText('Epochs'))).toBe('200');
+    expect(value(screen.getByLabelText('Milestones'))).toBe('0.3, 0.6, 0.8');
+    // Typing a raw value makes the choice Custom.
+    await fireEvent.input(screen.getByLabelText('Epochs'), { target: { value: '2' } });
+    expect((screen.getByRole('radio', { name: /^Custom/ }) as HTMLInputElement).checked).toBe(true);
+    expect(text(screen.getByTestId('crowded-milestones'))).toMatch('after epochs 1, 1, 2');
+  });
+
+  it('asks before starting a run estimated at more than a day, stating the estimate', async () => {
+    fakeApi.estimateDuration.mockImplementation(async () => ({ backend: 'wasm', seconds: 100_000, measured: true, phases: [{ phase: 'student', imagesPerSec: 1, epochs: 200, stepsPerEpoch: 469, seconds: 100_000 }] }));
+    await open();
+    await datasetReady();
+    await goTo('review');
+    await waitFor(() => expect(text(screen.getByTestId('duration-estimate'))).toMatch('27 h 47 min'));
+    await fireEvent.click(screen.getByTestId('wizard-start'));
+    const dialog = await screen.findByRole('dialog');
+    expect(text(dialog)).toMatch('about 27 h 47 min on this machine');
+    expect(fakeApi.startRun).not.toHaveBeenCalled();
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Start anyway' }));
+    await waitFor(() => expect(fakeApi.startRun).toHaveBeenCalledTimes(1));
+  });
+
   it('maps the engine\'s issues to their step and field, and does not start', async () => {
     await open();
     await datasetReady();

@@ -7,6 +7,8 @@ import type { ResolvedHintPair, TapInfo } from '../../../core/attention/hintPair
 import type { RunSummary } from '../../../core/runs/types.js';
 import { defaultRunName } from '../../../core/config/describe.js';
 import { AT_METHODS, TEACHER_METHODS, type WizardFacts } from './validate.js';
+import type { PresetLimits, TrainingChoice } from './presets.js';
+import type { DurationEstimate } from '../../../core/service/api.js';
 
 export type TeacherSource = TeacherConfig['source'];
 
@@ -67,6 +69,14 @@ export class WizardDraft {
   study = $state<StudyDraft>({ enabled: false, methods: ['baseline', 'at'], seeds: 3, betas: '' });
   /** Start makes this many runs of the config, with seeds seed, seed + 1, … (run-to-run variance). */
   repeats = $state(1);
+  /** The Training step's choice: a preset sized from the measured duration, or the raw fields. */
+  trainingChoice = $state<TrainingChoice>('quick');
+  /** false until a preset has been written into the config (the engine's defaults are the paper's 200 epochs). */
+  presetApplied = $state(false);
+  /** Image limits the applied preset wrote. */
+  presetLimits: PresetLimits = {};
+  /** The Review's latest duration estimate of this draft (Start asks before a run of more than 24 h). */
+  estimate = $state<DurationEstimate | null>(null);
   /** What each teacher source held before the user switched away from it. */
   private stash: Partial<Record<TeacherSource, TeacherConfig>> = {};
 
@@ -78,6 +88,8 @@ export class WizardDraft {
   load(config: RunConfig): void {
     this.stash = {};
     this.config = toDraft(config);
+    this.trainingChoice = 'custom';
+    this.presetApplied = true;
   }
 
   get teacherSource(): TeacherSource {
