@@ -56,6 +56,7 @@ if (!Blob.prototype.text) {
 }
 
 beforeEach(() => {
+  localStorage.clear();
   resetFakeApi();
   location.hash = '#/new';
 });
@@ -234,6 +235,29 @@ describe('wizard', () => {
     expect(fakeApi.validateConfig).toHaveBeenLastCalledWith(sent);
     await waitFor(() => expect(go).toHaveBeenCalledWith({ name: 'run', id: 'new-run-1' }));
     go.mockRestore();
+  });
+
+  it('keeps the draft when the screen is left or reloaded, and Start over clears it', async () => {
+    await open();
+    await datasetReady();
+    await fireEvent.input(screen.getByLabelText('Training images (limit)'), { target: { value: '700' } });
+    await goTo('student');
+    await fireEvent.input(screen.getByLabelText('Student depth'), { target: { value: '22' } });
+    cleanup(); // the person clicks Runs, or reloads
+    await open().catch(() => undefined);
+    await screen.findByTestId('wizard-step-student');
+    expect(screen.getByTestId('draft-restored')).toBeTruthy();
+    expect(value(screen.getByLabelText('Student depth'))).toBe('22');
+    await fireEvent.click(navButton('Dataset'));
+    expect(value(screen.getByLabelText('Training images (limit)'))).toBe('700');
+    await fireEvent.click(screen.getByTestId('wizard-start-over'));
+    await screen.findByTestId('wizard-step-dataset');
+    await waitFor(() => expect(value(screen.getByLabelText('Training images (limit)'))).toBe(''));
+    expect(screen.queryByTestId('draft-restored')).toBeNull();
+    cleanup();
+    render(Wizard, { props: {} });
+    await screen.findByTestId('wizard-step-dataset');
+    expect(value(screen.getByLabelText('Training images (limit)'))).toBe('');
   });
 
   it('the Training step opens on presets sized from the measured duration; Custom and Advanced hold the raw fields', async () => {
