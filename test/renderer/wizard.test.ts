@@ -2,7 +2,7 @@
 // mapped back to their step, Start sending the draft, and "Duplicate" loading another run's config.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import { fakeApi, resetFakeApi, FASHION, DONE_RUN } from './fakeApi.js';
+import { fakeApi, resetFakeApi, FASHION, DONE_RUN, defaultConfig } from './fakeApi.js';
 
 vi.mock('../../renderer/src/lib/api.js', async () => {
   const m = await import('./fakeApi.js');
@@ -370,6 +370,31 @@ describe('wizard', () => {
     await fireEvent.click(screen.getByTestId('wizard-start'));
     await waitFor(() => expect(fakeApi.startRun).toHaveBeenCalled());
     expect(fakeApi.startRun.mock.calls[0]![0]).toMatchObject({ method: 'kd', seed: 7, student: { model: { depth: 22 } }, training: { epochs: 12, schedule: { kind: 'cosine' } } });
+  });
+
+  it('a finished run with a teacher offers its teacher first, with the teacher\'s accuracy', async () => {
+    const AT_DONE = { ...DONE_RUN, id: 'at-done', name: 'at done', method: 'at' as const, models: 'WRN-16-1 ← WRN-16-2', student: 'WRN-16-1', teacher: 'WRN-16-2',
+      best: { epoch: 3, top1: 0.81 }, teacherResults: { best: { epoch: 3, top1: 0.88 } } };
+    fakeApi.listRuns.mockImplementation(async () => [AT_DONE]);
+    await open();
+    await datasetReady();
+    await goTo('teacher');
+    await fireEvent.click(screen.getByLabelText('Use a finished run'));
+    const select = screen.getByLabelText('Finished run');
+    expect(text(within(select).getAllByRole('option')[1]!)).toBe('at done · teacher WRN-16-2 · 88.0%');
+    await fireEvent.change(select, { target: { value: 'at-done' } });
+    expect(value(await screen.findByLabelText('Which network of that run'))).toBe('teacher');
+  });
+
+  it('duplicates a run whose teacher is a finished run: the teacher is taken whole (no default model)', async () => {
+    const c = defaultConfig();
+    const config = { ...c, data: { ...c.data, path: FASHION }, teacher: { source: 'run' as const, run: DONE_RUN.id, role: 'student' as const } };
+    fakeApi.getRun.mockImplementation(async () => ({ summary: { ...DONE_RUN, id: 'dup', name: 'dup' }, config, status: {} as never, environment: null }));
+    await open({ from: 'dup' });
+    await fireEvent.click(navButton('Review'));
+    await fireEvent.click(await screen.findByTestId('wizard-start'));
+    await waitFor(() => expect(fakeApi.startRun).toHaveBeenCalledTimes(1));
+    expect((fakeApi.startRun.mock.calls[0]![0] as any).teacher).toEqual({ source: 'run', run: DONE_RUN.id, role: 'student' });
   });
 
   it('uses a finished run as the teacher', async () => {

@@ -36,6 +36,17 @@ export function mergeDeep<T>(base: T, over: unknown): T {
   return out as T;
 }
 
+/**
+ * A stored config over the engine's defaults. The teacher is taken whole: merged, a finished run's or a
+ * file's teacher would keep the default teacher's `model` and the engine refuses it (teacher.model: unknown key).
+ */
+export function overDefaults(defaults: RunConfig, config: unknown): RunConfig {
+  const merged = mergeDeep(defaults, config);
+  const t = isPlainObject(config) ? config.teacher : undefined;
+  if (isPlainObject(t)) merged.teacher = structuredClone(t) as unknown as TeacherConfig;
+  return merged;
+}
+
 /** The draft form of a config: every sub-object present so the steps can bind to it. */
 function toDraft(config: RunConfig): RunConfig {
   const c = structuredClone(config);
