@@ -139,8 +139,12 @@ describe('wizard', () => {
     // A wider student: new estimate, new ratio.
     await fireEvent.input(screen.getByLabelText('Student width'), { target: { value: '2' } });
     await waitFor(() => expect(text(student.querySelector('[data-field="params"]')!)).toBe(formatCount(691_674)), { timeout: 3000 });
-    expect(text(screen.getByTestId('compression-ratio'))).toMatch(`${formatRatio(1)} fewer parameters`);
+    expect(text(screen.getByTestId('compression-ratio'))).toMatch('about as many parameters as the teacher');
     expect(text(screen.getByTestId('compression-ratio'))).toMatch(/not larger than the student/);
+    // A student larger than its teacher: "more", never "0.3× fewer".
+    await fireEvent.input(screen.getByLabelText('Student width'), { target: { value: '4' } });
+    await waitFor(() => expect(text(screen.getByTestId('compression-ratio'))).toMatch(/× more parameters than the teacher/), { timeout: 3000 });
+    expect(text(screen.getByTestId('compression-ratio'))).not.toMatch('fewer');
   });
 
   it('previews the teacher\'s attention and says when the teacher is untrained', async () => {
