@@ -14,7 +14,7 @@ th{background:#f5f5f5}.cm td{text-align:right;min-width:28px}.charts{display:fle
 .ct{font-size:13px;font-weight:600}.tk{font-size:10px;fill:#555}.maps{display:flex;flex-wrap:wrap;gap:16px}
 figure{margin:0}figcaption{font-size:11px;color:#555;max-width:220px}.warn{color:#a40}code{font-size:12px}
 img{image-rendering:auto;border:1px solid #ccc}
-@media print{body{margin:0 auto;max-width:none;font-size:12px}figure,table,svg,.charts>*,.maps>*{break-inside:avoid;page-break-inside:avoid}
+@page{size:A4;margin:14mm}@media print{body{margin:0 auto;max-width:none;font-size:12px}figure,table,svg,.charts>*,.maps>*{break-inside:avoid;page-break-inside:avoid}
 h2,h3{break-after:avoid;page-break-after:avoid}th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}`;
 
 function kv(rows: [string, unknown][]): string {

@@ -2,15 +2,18 @@
 // not started (nothing recorded yet).
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
+import { colormap } from '../../renderer/src/lib/colormap.js';
 import { attentionOverlayPng, colorAt, lineChart, renderReport, confusionTable, tickLabel, type ReportRun } from '../../core/report/index.js';
 import { parseRunConfig } from '../../core/config/index.js';
 import { FASHION_DIR } from './harness.js';
 
 describe('report parts', () => {
-  it('colours run from dark blue (no attention) to red (most attention)', () => {
-    expect(colorAt(0)).toEqual([20, 20, 120]);
-    expect(colorAt(1)).toEqual([220, 30, 30]);
-    expect(colorAt(0.5)).toEqual([90, 210, 120]);
+  it("colours maps with the app's inferno map: black (no attention) to pale yellow (most attention)", () => {
+    expect(colorAt(0)).toEqual([0, 0, 4]);
+    expect(colorAt(1)).toEqual([252, 255, 164]);
+    // 0.5 · 7 = 3.5: halfway between stops 3 (159, 42, 99) and 4 (212, 72, 66).
+    expect(colorAt(0.5)).toEqual([186, 57, 83]);
+    expect(colorAt(0.3)).toEqual(colormap(0.3));
   });
 
   it('draws the map over the probe image: the hot cell red-ish, the rest blue-ish', () => {
@@ -19,10 +22,10 @@ describe('report parts', () => {
     img.data.fill(128);
     const png = PNG.sync.read(attentionOverlayPng([1, 0, 0, 0], 2, 2, PNG.sync.write(img), 8));
     const px = (x: number, y: number) => Array.from(png.data.subarray((y * 8 + x) * 4, (y * 8 + x) * 4 + 3));
-    // Top-left pixel: value 1 → (128 + 220)/2, (128 + 30)/2, (128 + 30)/2.
-    expect(px(0, 0)).toEqual([174, 79, 79]);
-    // Bottom-right pixel: value 0 → (128 + 20)/2, (128 + 20)/2, (128 + 120)/2.
-    expect(px(7, 7)).toEqual([74, 74, 124]);
+    // Top-left pixel: value 1 → (128 + 252)/2, (128 + 255)/2, (128 + 164)/2.
+    expect(px(0, 0)).toEqual([190, 192, 146]);
+    // Bottom-right pixel: value 0 → (128 + 0)/2, (128 + 0)/2, (128 + 4)/2.
+    expect(px(7, 7)).toEqual([64, 64, 66]);
   });
 
   it('charts as inline SVG and shades the confusion matrix by row share', () => {
