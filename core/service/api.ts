@@ -103,6 +103,8 @@ export interface ComparisonRow {
   agreement?: number;
   trainSeconds?: number;
   backend?: string;
+  /** What a comparison must mention when it differs between runs (core/runs/settings.ts). */
+  settings?: Record<string, string>;
 }
 
 export interface ExportResult { path: string; bytes: number }

@@ -1,6 +1,7 @@
 // The application service: the one API the wizard, dashboard and reports use, over the core modules.
 // Runs go through a queue and an engine host (one run at a time per engine); everything a run shows is
 // read back from its folder, so a new service on the same runs folder picks up where the last one stopped.
+import { comparableSettings } from '../runs/settings.js';
 import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -466,6 +467,7 @@ class Service {
         ...(agreement !== undefined ? { agreement } : {}),
         trainSeconds,
         ...(backend.name ? { backend: backend.name } : {}),
+        settings: comparableSettings(run.config),
       });
     }
     return rows;
