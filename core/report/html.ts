@@ -81,6 +81,7 @@ function resultsTable(r: ReportRun): string {
 function attentionSection(r: ReportRun): string {
   const snap = r.snapshot;
   if (!snap || snap.pairs.length === 0) return '<p>No attention snapshot yet.</p>';
+  const withTeacher = r.config.method !== 'baseline' && !!r.config.teacher;
   const pngs = r.probes?.pngs ?? [];
   const classes = r.probes?.classes ?? [];
   const figs = snap.pairs.map((p) => {
@@ -88,10 +89,16 @@ function attentionSection(r: ReportRun): string {
     const img = (map: number[], who: string) =>
       `<img width="96" height="96" alt="${escapeHtml(`${who} attention, probe ${p.probe}`)}" src="${pngDataUri(attentionOverlayPng(map, p.h, p.w, probe))}">`;
     const original = probe ? `<img width="96" height="96" alt="probe ${p.probe}" src="${pngDataUri(probe)}">` : '';
+    // A baseline has no teacher: its snapshot pairs the student's tap with itself, so no "teacher" map.
+    if (!withTeacher) {
+      return `<figure>${original}${img(p.studentMap, 'student')}`
+        + `<figcaption>probe ${p.probe}${classes[p.probe] ? ` (${escapeHtml(classes[p.probe])})` : ''}: image, student ${escapeHtml(p.student)} — ${p.h}×${p.w}</figcaption></figure>`;
+    }
     return `<figure>${original}${img(p.teacherMap, 'teacher')}${img(p.studentMap, 'student')}`
       + `<figcaption>probe ${p.probe}${classes[p.probe] ? ` (${escapeHtml(classes[p.probe])})` : ''}: image, teacher ${escapeHtml(p.teacher)}, student ${escapeHtml(p.student)} — ${p.h}×${p.w}</figcaption></figure>`;
   });
-  return `<p>${escapeHtml(snap.phase)} phase, epoch ${snap.epoch}: the image, the teacher's map and the student's map for each hint pair (red = most attention).</p><div class="maps">${figs.join('')}</div>`;
+  const what = withTeacher ? "the image, the teacher's map and the student's map for each hint pair" : "the image and the student's map at each tap (a baseline has no teacher)";
+  return `<p>${escapeHtml(snap.phase)} phase, epoch ${snap.epoch}: ${what} (bright = most attention).</p><div class="maps">${figs.join('')}</div>`;
 }
 
 function runSection(r: ReportRun): string {

@@ -69,6 +69,20 @@ describe('report parts', () => {
     expect(html).not.toContain('Across seeds'); // one run repeats nothing
   });
 
+  it("a baseline's maps have no teacher column (its snapshot pairs the student with itself)", () => {
+    const config = parseRunConfig({ name: 'base', data: { path: FASHION_DIR }, student: { model: { family: 'wrn', depth: 10, widen: 1 } }, method: 'baseline' });
+    const snapshot = { phase: 'student' as const, epoch: 2, pairs: [{ student: 'group0', teacher: 'group0', probe: 0, h: 2, w: 2, studentMap: [1, 0, 0, 0], teacherMap: [1, 0, 0, 0] }] };
+    const run: ReportRun = {
+      id: 'b1', config, models: 'WRN-10-1',
+      status: { status: 'done', phase: null, epoch: 2, step: 0, createdAt: 'c', updatedAt: 'u', resumable: false, activeSeconds: 1, results: {} },
+      environment: null, teacherEpochs: [], studentEpochs: [], snapshot, probes: null,
+    };
+    const html = renderReport([run]);
+    expect(html).toContain('alt="student attention, probe 0"');
+    expect(html).not.toContain('teacher attention');
+    expect(html).toContain('a baseline has no teacher');
+  });
+
   it('summarises runs that differ only in seed as mean ± spread of their accuracy', () => {
     const make = (id: string, seed: number, best: number, last: number, beta = 1000): ReportRun => {
       const config = parseRunConfig({ name: `at ${id}`, seed, data: { path: FASHION_DIR }, method: 'baseline', attention: { beta } });
