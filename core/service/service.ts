@@ -34,6 +34,7 @@ import { ensureServiceBackend } from './tfReady.js';
 import { listDirectory } from './directory.js';
 import { estimateDuration } from './estimate.js';
 import { clearPreviewCache, previewAttention } from './preview.js';
+import { tryImage } from './tryIt.js';
 import { datasetView, modelEstimate, teacherFileView, validateRunConfig } from './wizard.js';
 import { ServiceStudies } from './studies.js';
 
@@ -632,6 +633,7 @@ class Service {
         return exportRunMetrics(await self.open(id), self.paths.check(dest, 'metrics file', 'write'), format);
       }),
       previewAttention: guard(withTf((req) => previewAttention(req, { paths: self.paths, store: self.store }))),
+      tryImage: guard(withTf((id: string, image: string) => tryImage(id, image, { store: self.store }))),
       estimateDuration: guard((c: unknown) => estimateDuration(c, { paths: self.paths, store: self.store, busy: () => self.active !== null })),
       exportReportPdf: guard((ids: string[], dest: string) => self.exportReportPdf(ids, dest)),
       validateStudy: guard(withTf((c: unknown) => self.studies.validate(c))),

@@ -172,6 +172,42 @@ describe('the queue and run control', () => {
     await api.whenIdle();
   });
 
+  it('"Try it": the student\'s and the teacher\'s top 3 with probabilities and their attention maps on a PNG or JPEG', async () => {
+    const probes = await api.getProbes(first.id);
+    const png = probes!.pngBase64[0]!;
+    await api.tryImage(first.id, png); // first call: backend and kernels set up
+    const tensorsBefore = tf.memory().numTensors;
+    const r = await api.tryImage(first.id, png);
+    for (const net of [r.student, r.teacher!]) {
+      expect(net.top).toHaveLength(3);
+      const ps = net.top.map((t) => t.p);
+      expect([...ps].sort((a, b) => b - a)).toEqual(ps); // most probable first
+      expect(ps.every((p) => p > 0 && p < 1)).toBe(true);
+      expect(ps.reduce((a, p) => a + p, 0)).toBeLessThanOrEqual(1 + 1e-6);
+      expect(new Set(net.top.map((t) => t.label)).size).toBe(3);
+      expect(net.maps.length).toBeGreaterThan(0);
+      for (const m of net.maps) {
+        expect(m.map).toHaveLength(m.h * m.w);
+        expect(Math.max(...m.map)).toBeCloseTo(1, 6);
+      }
+    }
+    // The same image as a 2× larger RGB JPEG goes through the same preprocessing (resized, made grey).
+    const img = PNG.sync.read(Buffer.from(png, 'base64'));
+    const { default: jpeg } = await import('jpeg-js');
+    const big = Buffer.alloc(img.width * 2 * img.height * 2 * 4);
+    for (let y = 0; y < img.height * 2; y++) for (let x = 0; x < img.width * 2; x++) {
+      const s = ((y >> 1) * img.width + (x >> 1)) * 4;
+      img.data.copy(big, (y * img.width * 2 + x) * 4, s, s + 4);
+    }
+    const jpg = jpeg.encode({ data: big, width: img.width * 2, height: img.height * 2 }, 95).data;
+    const rj = await api.tryImage(first.id, Buffer.from(jpg).toString('base64'));
+    expect(rj.student.top).toHaveLength(3);
+    expect(rj.student.top[0]!.label).toBe(r.student.top[0]!.label);
+    expect(await codeOf(api.tryImage(first.id, Buffer.from('not an image').toString('base64')))).toBe('invalid');
+    expect(await codeOf(api.tryImage('no-such-run', png))).toBe('not-found');
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+
   it('cancels a run asked to stop while its engine is still starting it', async () => {
     const run = await api.startRun(tinyConfig({ name: 'cancelled at once' }));
     await api.cancelRun(run.id);
