@@ -1,5 +1,6 @@
 // One self-contained HTML report for one or more runs: inline CSS, inline SVG charts, PNG data URIs.
 // Nothing is fetched (no scripts, no links to other hosts), so it opens offline and can be mailed.
+import { perClassPR } from '../eval/precisionRecall.js';
 import { confusionTable } from './confusion.js';
 import { escapeHtml, fmtNum, fmtPct } from './escape.js';
 import { attentionOverlayPng, pngDataUri } from './heatmap.js';
@@ -108,7 +109,14 @@ function runSection(r: ReportRun): string {
 <h3>Configuration</h3>${configTable(r)}
 <h3>Environment</h3>${environmentTable(r)}
 <h3>Confusion matrix (${last ? `${escapeHtml(last.phase)}, epoch ${last.epoch}` : 'none'})</h3>${last ? confusionTable(last.test.confusion, classNamesFor(r)) : '<p>No epoch finished yet.</p>'}
+${last && last.test.confusion.length ? prTable(last.test.confusion, classNamesFor(r)) : ''}
 <h3>Attention maps</h3>${attentionSection(r)}</section>`;
+}
+
+/** Per-class precision and recall of a confusion matrix. */
+function prTable(confusion: number[][], classes: string[]): string {
+  const rows = perClassPR(confusion).map((c, i) => `<tr><th>${escapeHtml(classes[i] ?? String(i))}</th><td>${fmtPct(c.precision)}</td><td>${fmtPct(c.recall)}</td><td>${c.support}</td></tr>`);
+  return `<h3>Precision and recall per class</h3><table class="pr"><tr><th>class</th><th>precision</th><th>recall</th><th>test images</th></tr>${rows.join('')}</table>`;
 }
 
 /** Class names by index: from the saved model's meta.json, else those the probes name, else numbers. */

@@ -130,6 +130,10 @@ describe('compare screen', () => {
     expect(screen.getByTestId('compare-chart-loss')).toBeTruthy();
     await screen.findByTestId('confusion-a');
     await screen.findByTestId('confusion-b');
+    // Per-class precision and recall: 3 classes, 8 right and 1 + 1 wrong in each row and column → 8/10 both.
+    const pr = await screen.findByTestId('pr-a');
+    expect(pr.querySelectorAll('tbody tr')).toHaveLength(3);
+    expect([...pr.querySelector('tbody tr')!.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['80.0%', '80.0%', '10']);
     expect(fakeApi.getMetrics).toHaveBeenCalledWith('a');
     expect(fakeApi.getMetrics).toHaveBeenCalledWith('b');
     const attn = screen.getByTestId('compare-attention');

@@ -108,6 +108,7 @@ describe('exports', () => {
     const png = PNG.sync.read(Buffer.from(uris[1], 'base64'));
     expect([png.width, png.height]).toEqual([96, 96]);
     expect(html).toMatch(/<table class="cm">/);
+    expect(html).toMatch(/Precision and recall per class<\/h3><table class="pr">/);
   });
 
   it('writes metrics as CSV (one row per epoch) and JSON', async () => {
