@@ -108,6 +108,20 @@ describe('wizard', () => {
     expect(navButton('Teacher').getAttribute('aria-current')).toBe('step');
   });
 
+  it('a bad depth is shown as soon as the field is left, before Next', async () => {
+    await open();
+    await datasetReady();
+    await goTo('student');
+    const depth = screen.getByLabelText('Student depth');
+    await fireEvent.input(depth, { target: { value: '12' } });
+    expect(depth.getAttribute('aria-invalid')).toBeNull(); // not while typing
+    await fireEvent.change(depth, { target: { value: '12' } });
+    expect(depth.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText(/6n\+4: 10, 16, 22, 28, 34, 40, … \(12 is not\)/)).toBeTruthy();
+    // Other fields of the step are not judged yet.
+    expect(screen.getByLabelText('Student width').getAttribute('aria-invalid')).toBeNull();
+  });
+
   it('a bad teacher depth blocks the Teacher step', async () => {
     await open();
     await datasetReady();
