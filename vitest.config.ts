@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
-const shared = { pool: 'forks' as const, testTimeout: 120_000, hookTimeout: 120_000 };
+const shared = { pool: 'forks' as const, testTimeout: 240_000, hookTimeout: 240_000 };
 
 export default defineConfig({
   test: {

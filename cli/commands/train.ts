@@ -33,8 +33,8 @@ export async function trainCommand(io: CliIO, configFile: string, flags: TrainFl
   // process starts TF.js's default backend — wasm (priority 2, tfjs-backend-wasm dist/base.js:22) on one
   // thread, which the process then keeps.
   const backend = await chooseBackend(io, flags.backend, config.backend);
-  // The checks the app makes before a start (dataset and teacher exist, a teacher run is done…): a config
-  // that cannot run leaves no run folder behind.
+  // The checks the app makes before a start (dataset and teacher exist, a teacher run is done, hint pairs
+  // name real layers…): a config that cannot run leaves no run folder behind.
   const v = await validateRunConfig(resolved, { paths: new PathPolicy(undefined, store.runsDir), store, deep: true });
   if (!v.ok) throw new Error(`${file}: the run cannot start: ${v.issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`);
   const n = flags.seeds ?? 1;

@@ -151,10 +151,33 @@ async function installNavigatorGpu(loader: ModuleLoader): Promise<GpuLike | stri
   return gpu;
 }
 
+/**
+ * Makes a failed device's backend harmless. After a GPU error, reads still in flight can complete
+ * later, for tensors the engine has disposed meanwhile; TF.js then throws inside its read, from a
+ * promise nobody holds, and an unhandled rejection ends the process (the wasm backend's Emscripten
+ * runtime rethrows them). Disposing would destroy buffers whose maps are pending, with the same effect.
+ */
+function neutralizeBackend(): void {
+  const b = tf.findBackend('webgpu') as (tf.KernelBackend & { dispose(): void; convertAndCacheOnCPU?: (...a: unknown[]) => unknown }) | null;
+  if (b == null) return;
+  b.dispose = () => undefined;
+  const convert = b.convertAndCacheOnCPU;
+  if (typeof convert === 'function') {
+    b.convertAndCacheOnCPU = (...args: unknown[]) => {
+      try {
+        return convert.apply(b, args);
+      } catch {
+        return undefined; // the tensor is gone; its reader already got the device's failure
+      }
+    };
+  }
+}
+
 function watchDevice(device: DeviceLike): void {
   const fail = (err: WebGpuDeviceError) => {
     if (state.failure !== undefined) return;
     state.failure = err;
+    if (state.device === device) neutralizeBackend();
     for (const w of state.lostWaiters.splice(0)) w(err);
   };
   void device.lost.then((info) => {
@@ -162,8 +185,11 @@ function watchDevice(device: DeviceLike): void {
     fail(new WebGpuDeviceError(`the GPU device was lost (${info.reason || 'unknown reason'}${info.message ? `: ${info.message}` : ''})`, 'lost'));
   });
   device.addEventListener('uncapturederror', (e) => {
-    const kind = e.error?.constructor?.name === 'GPUOutOfMemoryError' || /out of memory/i.test(e.error?.message ?? '') ? 'out-of-memory' : 'error';
-    const what = kind === 'out-of-memory' ? 'the GPU ran out of memory (try a smaller batch)' : 'the GPU reported an error';
+    const text = e.error?.message ?? '';
+    const tooLarge = /exceeds the max(imum)? (buffer size|storage buffer binding size)/i.test(text);
+    const kind = e.error?.constructor?.name === 'GPUOutOfMemoryError' || /out of memory/i.test(text) || tooLarge ? 'out-of-memory' : 'error';
+    const what = tooLarge ? 'a tensor is larger than this GPU allows (try a smaller batch)'
+      : kind === 'out-of-memory' ? 'the GPU ran out of memory (try a smaller batch)' : 'the GPU reported an error';
     fail(new WebGpuDeviceError(`${what}: ${errorText(e.error?.message)}`, kind));
   });
 }
@@ -230,11 +256,12 @@ export async function initWebGpu(opts: WebGpuInitOptions): Promise<WebGpuInit> {
     return { ok: false, reason: `the GPU adapter ${describeAdapter(summary)} refused to create a device: ${errorText(err)}` };
   }
   if (state.device !== undefined) {
-    // A lost device: drop the backend built on it.
-    const old = state.device;
+    // A failed device: drop the backend built on it without destroying its buffers or the device (a
+    // map still pending on it would be rejected through a promise nobody holds: see neutralizeBackend).
+    // The old device and its buffers go with the garbage.
     state.device = undefined;
+    neutralizeBackend();
     if (tf.findBackend('webgpu') != null || tf.findBackendFactory('webgpu') != null) tf.removeBackend('webgpu');
-    try { old.destroy(); } catch { /* already gone */ }
   }
   state.device = device;
   state.adapter = summary;

@@ -1,5 +1,5 @@
 // Times one AT training step as the engine runs it: teacher forward (inference mode) →
-// student forward + backward (training mode) with cross-entropy + β/2·Σ at_loss over the hint
+// student forward + backward (training mode) with cross-entropy + β·Σ at_loss (the authors' weighting) over the hint
 // pairs (β = 1000, taps paired in order) → SGD with momentum 0.9. Random images and labels; the
 // numbers are throughput, not accuracy. Weight decay and augmentation are left out (small next
 // to the convolutions).

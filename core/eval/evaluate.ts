@@ -4,6 +4,7 @@
 // asynchronous (webgpu in Node has no sync read), and the next batch is dispatched before the previous
 // one is read, so a GPU is not left idle while JavaScript waits and tallies.
 import { tf } from '../tf.js';
+import { guardWebGpu } from '../backend/webgpu.js';
 import { makeBatch, type Normalization, type Split } from '../data/index.js';
 
 export interface EvalOptions {
@@ -71,7 +72,7 @@ export async function evaluate(model: tf.LayersModel, split: Split, normalizatio
     let v: Float32Array;
     try {
       if (start + batchSize < split.count) next = dispatch(start + batchSize);
-      v = (await packed.data()) as Float32Array;
+      v = (await guardWebGpu(packed.data())) as Float32Array;
     } catch (err) {
       tf.dispose(next ?? []);
       throw err;

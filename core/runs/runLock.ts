@@ -81,7 +81,9 @@ function refusal(runId: string, dir: string, s: Exclude<LockState, { state: 'fre
     return new RunLockedError(runId, null, `run ${runId} is locked by ${path.join(dir, RUN_LOCK_FILE)}, which cannot be read (${s.reason}), so its holder cannot be proven gone; if no process trains this run, delete that file`);
   }
   const h = s.holder;
-  return new RunLockedError(runId, h, `run ${runId} is being trained by pid ${h.pid} on host ${h.host} since ${h.startedAt}`);
+  // Another host's processes cannot be seen from here: say how to clear a lock a copied folder brought along.
+  const remote = h.host !== os.hostname() ? ` (another machine: if it no longer trains this run, delete ${path.join(dir, RUN_LOCK_FILE)})` : '';
+  return new RunLockedError(runId, h, `run ${runId} is being trained by pid ${h.pid} on host ${h.host} since ${h.startedAt}${remote}`);
 }
 
 /** Throws RunLockedError when another live (or remote, or unknown) process holds the run's lock. */

@@ -19,6 +19,7 @@ import { hintPairWarnings, teacherWarnings } from '../train/advice.js';
 import { readModelMeta } from '../eval/modelMeta.js';
 import * as path from 'node:path';
 import { preflightModels } from '../train/preflight.js';
+import { ensureServiceBackend } from './tfReady.js';
 import type { DatasetView, EstimateRequest, ModelEstimate, TeacherFileView, ValidationResult } from './api.js';
 import { ServiceError } from './errors.js';
 import type { PathPolicy } from './paths.js';
@@ -176,6 +177,9 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
   }
 
   if (ctx.deep && issues.length === 0 && info) {
+    // Building models needs a backend that has finished starting: an op while one is still starting
+    // throws "Backend '…' has not yet been initialized" (the CLI picks its backend before validating).
+    await ensureServiceBackend();
     let teacherFile: string | null = null;
     if (t?.source === 'file') teacherFile = ctx.paths.check(t.path, 'teacher.path', 'read');
     if (t?.source === 'run') {
@@ -220,8 +224,17 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
     }
     warnings.push(...teacherWarnings({
       usesAt: AT_METHODS.has(config.method),
-      teacher: { name: tName, ...(tFamily ? { family: tFamily } : {}), ...(tParams !== undefined ? { params: tParams } : {}), ...(teacherTop1 !== undefined ? { top1: teacherTop1 } : {}) },
-      student: { name: describeModel(config.student.model), family: config.student.model.family, ...(sEst ? { params: sEst.params } : {}), ...(baselineTop1 !== undefined ? { baselineTop1 } : {}) },
+      // Sizes only for a teacher not trained yet (as the run's log does): a file or a run's network may have
+      // seen more images or epochs than its size suggests.
+      teacher: {
+        name: tName, ...(tFamily ? { family: tFamily } : {}), ...(teacherTop1 !== undefined ? { top1: teacherTop1 } : {}),
+        ...(tParams !== undefined && t.source === 'train' ? { params: tParams } : {}),
+        ...(t.source === 'train' && (t.limit ?? config.data.limit) !== undefined ? { trainImages: (t.limit ?? config.data.limit)! } : {}),
+      },
+      student: {
+        name: describeModel(config.student.model), family: config.student.model.family, ...(sEst ? { params: sEst.params } : {}),
+        ...(baselineTop1 !== undefined ? { baselineTop1 } : {}), ...(config.data.limit !== undefined ? { trainImages: config.data.limit } : {}),
+      },
     }));
     if (sEst && tTaps) {
       const explicit = config.attention.pairs?.map((p) => ({ ...p, student: plainTapName(p.student), teacher: plainTapName(p.teacher) }));

@@ -18,8 +18,9 @@ export function teacherMarginWarning(teacherTop1: number, studentBestTop1: numbe
 export interface TeacherFacts {
   /** Whether the method transfers attention maps (at, at+kd): the family warning is about AT. */
   usesAt: boolean;
-  teacher: { name: string; family?: string; params?: number; /** test top-1 (0–1) of a teacher already trained */ top1?: number };
-  student: { name: string; family: string; params?: number; /** best top-1 of a finished baseline run of this student on this data */ baselineTop1?: number };
+  /** `trainImages`: the training images each phase sees, when limited (data.limit, teacher.limit). */
+  teacher: { name: string; family?: string; params?: number; trainImages?: number; /** test top-1 (0–1) of a teacher already trained */ top1?: number };
+  student: { name: string; family: string; params?: number; trainImages?: number; /** best top-1 of a finished baseline run of this student on this data */ baselineTop1?: number };
 }
 
 /**
@@ -38,7 +39,9 @@ export function teacherWarnings(f: TeacherFacts): string[] {
     if (t.top1 - s.baselineTop1 < TEACHER_MARGIN) {
       out.push(`the teacher's test top-1 (${pct(t.top1)}) is not clearly above what the student reaches alone (${pct(s.baselineTop1)}, its best baseline run on this data): there is little to transfer; a stronger teacher helps more`);
     }
-  } else if (t.params !== undefined && s.params !== undefined && t.params <= s.params) {
+  } else if (t.top1 === undefined && !seesMoreImages(t.trainImages, s.trainImages) && t.params !== undefined && s.params !== undefined && t.params <= s.params) {
+    // Size only when nothing was trained yet, and not for a teacher that learns from more images than the
+    // student: a same-size teacher on 10× the data is clearly better (the Fashion-MNIST demo in examples/).
     out.push(`the teacher (${t.name}, ${t.params} parameters) is not larger than the student (${s.name}, ${s.params}): it is unlikely to be much better, so there is little to transfer`);
   }
   return out;
@@ -47,4 +50,10 @@ export function teacherWarnings(f: TeacherFacts): string[] {
 /** Hint pairs whose maps differ in size are resized (area-averaged): say which, as `note` of pairHints says. */
 export function hintPairWarnings(pairs: readonly { student: string; teacher: string; note?: string }[]): string[] {
   return pairs.filter((p) => p.note).map((p) => `hint pair ${p.student} ← ${p.teacher} has maps of different resolutions: ${p.note}`);
+}
+
+/** Whether the teacher phase sees more training images than the student's (undefined: the whole split). */
+function seesMoreImages(teacher: number | undefined, student: number | undefined): boolean {
+  if (student === undefined) return false;
+  return teacher === undefined || teacher > student;
 }

@@ -1,7 +1,7 @@
 // The loss each method minimizes, built inside the gradient scope from one student forward pass (training
 // mode) and the teacher's outputs, which were computed beforehand without gradients (inference mode).
 //   baseline (and the teacher phase): CE
-//   at:      CE + atTerm(at_loss per hint pair)            (β/2 · Σ_j β_j/β · L_j; core/losses/atLoss.ts)
+//   at:      CE + atTerm(at_loss per hint pair)            (Σ_j β_j · L_j, the authors' code; paper form Σ_j β_j/2 · L_j; core/losses/atLoss.ts)
 //   kd:      kdLoss (α·T²·KL + (1−α)·CE)
 //   at+kd:   kdLoss + atTerm
 //   grad-at: gradAtLoss (CE + β/2·‖J_S − J_T‖₂ [+ flip term]); it runs the networks itself (double backprop)

@@ -158,8 +158,8 @@ export async function trainPhase(s: PhaseSpec): Promise<PhaseOutcome> {
       const metricEvery = Math.max(1, Math.round(stepsPerEpoch / 10));
       const gen = batches(train, { batchSize: recipe.batchSize, shuffle: true, augment: config.data.augment, normalization: s.normalization, rng, skipBatches: skip });
       for (const { x, y } of gen) {
-        // Steps are synchronous: yield once per step so that pause/cancel requests (a UI message, Ctrl-C)
-        // and queued file writes get their turn.
+        // A step's read settles as a microtask on wasm and cpu, which never lets the event loop run: yield
+        // once per step so that pause/cancel requests (a UI message, Ctrl-C) and queued file writes get their turn.
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (s.control?.paused) epochStart += await pauseHere(s, phase);
         if (s.control?.cancelled) {

@@ -244,6 +244,9 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
 async function ensureBackend(given: BackendChoice | undefined, config: RunConfig): Promise<BackendChoice> {
   const choice = given ?? (await selectBackend(config.backend === 'auto' ? {} : { force: config.backend }));
   if (choice.tfBackend === 'wasm') registerWasmTrainingKernels(); // idempotent; training needs its gradient kernels
+  // A backend still starting (one that an earlier model build set off) would make the first op on the
+  // new one throw "Backend '…' has not yet been initialized": let it finish first.
+  await tf.ready().catch(() => undefined);
   if (tf.getBackend() !== choice.tfBackend) {
     if (!(await tf.setBackend(choice.tfBackend))) throw new Error(`backend ${choice.tfBackend} failed to start`);
     await tf.ready();
@@ -315,11 +318,18 @@ async function choosePairs(config: RunConfig, student: Net, loadedTeacher: Net |
   const teacherName = t?.source === 'train' ? describeModel(t.model) : t?.source === 'run' ? `the ${t.role ?? 'student'} of run ${t.run}` : 'the teacher file';
   for (const w of teacherWarnings({
     usesAt,
-    teacher: { name: teacherName, ...(teacherFamily ? { family: teacherFamily } : {}), params: teacher.model.countParams() },
-    student: { name: describeModel(config.student.model), family: config.student.model.family, params: student.model.countParams() },
+    // Size says how good a teacher could be only before it is trained: one from a file or a run may have seen
+    // more images or epochs than its size suggests, so its parameters are left out of the advice.
+    teacher: {
+      name: teacherName, ...(teacherFamily ? { family: teacherFamily } : {}),
+      ...(t?.source === 'train' ? { params: teacher.model.countParams(), ...trainImages(t.limit ?? config.data.limit) } : {}),
+    },
+    student: { name: describeModel(config.student.model), family: config.student.model.family, params: student.model.countParams(), ...trainImages(config.data.limit) },
   })) await warnOnce(w);
   return { pairs, student, teacher };
 }
+
+const trainImages = (limit: number | undefined) => (limit !== undefined ? { trainImages: limit } : {});
 
 /** Little can be transferred from a teacher that is barely better than the student: say so. */
 async function compareWithTeacher(teacher: Net, result: RunResult, data: Dataset, normalization: Normalization, numClasses: number,

@@ -3,6 +3,7 @@
 // except the model and optimizer variables; all values come back to JS in one asynchronous read (sync
 // reads do not exist on every backend: webgpu in Node has none).
 import { tf } from '../tf.js';
+import { guardWebGpu } from '../backend/webgpu.js';
 import type { LossParts } from '../events/index.js';
 import type { Objective, ObjectiveParts } from './objective.js';
 import type { Sgd } from './sgd.js';
@@ -56,7 +57,8 @@ export async function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor1D
       return tf.stack([value!, p.ce, ...(p.atPerPair ?? []), ...(p.kd ? [p.kd] : []), correct]);
     });
     // The one read the step needs: the update waits on it, since a non-finite loss must not be applied.
-    const v = (await packed.data()) as Float32Array;
+    // guardWebGpu: a read waiting on a GPU that failed (lost, out of memory) rejects with why, never hangs.
+    const v = (await guardWebGpu(packed.data())) as Float32Array;
     // The parts first (the most specific name), the total last.
     for (const i of [...names.keys()].slice(1).concat(0)) {
       if (!Number.isFinite(v[i])) {

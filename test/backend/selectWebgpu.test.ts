@@ -60,6 +60,18 @@ describe.skipIf(skip)('webgpu selection on SwiftShader', () => {
     expect((await t.data())[0]).toBe(20);
     t.dispose();
   });
+
+  it('a tensor larger than the GPU allows: the step fails with a message that says so, not with garbage', async () => {
+    const choice = await selectBackend({ force: 'webgpu', env: {} });
+    const big = tf.fill([Math.ceil(choice.adapter!.limits.maxBufferSize / 4) + 1024], 1);
+    const total = tf.sum(big);
+    await expect(guardWebGpu(total.data())).rejects.toThrow(/^a tensor is larger than this GPU allows \(try a smaller batch\): Buffer size \(\d+\) exceeds the max buffer size limit/);
+    expect(webGpuFailure()!.kind).toBe('out-of-memory');
+    expect(() => assertWebGpuHealthy()).toThrow(/try a smaller batch/);
+    tf.dispose([big, total]);
+    await selectBackend({ force: 'webgpu', env: {} }); // a new device: the process can go on
+    expect(webGpuFailure()).toBeUndefined();
+  });
 });
 
 /** A Linux machine with the given files and `ldconfig -p` output. */

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../core/tf.js';
 import { Rng } from '../../core/util/rng.js';
 import { attentionMap } from '../../core/attention/index.js';
+import { createModel } from '../../core/models/index.js';
 import { atLoss, atTerm, crossEntropy, gradAtLoss, kdLoss } from '../../core/losses/index.js';
 import { avgPoolGradConfig, maxPoolGradConfig } from '../../core/backend/poolGradients.js';
 import { tileGradConfig } from '../../core/backend/wasmKernels/tileGrad.js';
@@ -222,6 +223,26 @@ describe.skipIf(skip)('webgpu kernels against cpu (SwiftShader)', () => {
       return out;
     });
   });
+
+  // The zoo's own networks end to end (their layers, padding and batch norm as built), training mode:
+  // logits and the cross-entropy gradient of every weight. Same seed, same initial weights on both.
+  for (const spec of [{ family: 'wrn', depth: 10, widen: 1 }, { family: 'nin', variant: 'thin' }] as const) {
+    it(`${spec.family} (zoo model, training mode): logits and ∂CE/∂every weight`, async () => {
+      const xShape = [2, 6, 6, 1] as [number, number, number, number];
+      const x = arr(xShape);
+      await compare(`${spec.family} model`, () => {
+        const zoo = createModel({ ...spec, inputShape: [6, 6, 1], numClasses: 4 } as Parameters<typeof createModel>[0], { seed: 7 });
+        const xt = tf.tensor4d(x, xShape);
+        const y = tf.tensor1d([1, 3], 'int32');
+        const logits = zoo.model.apply(xt, { training: true }) as tf.Tensor2D;
+        const vars = zoo.model.trainableWeights.map((w) => w.read() as tf.Variable);
+        const { grads } = tf.variableGrads(() => crossEntropy(zoo.model.apply(xt, { training: true }) as tf.Tensor2D, y), vars);
+        const out = [logits, ...vars.map((v) => grads[v.name]!)];
+        zoo.model.dispose();
+        return out;
+      });
+    });
+  }
 
   it('a software adapter is recorded as such (SwiftShader, a fallback adapter) with the limits that cap tensor sizes', async () => {
     const { webGpuAdapter } = await import('../../core/backend/webgpu.js');

@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readRunConfigFile, teacherRecipe } from '../../core/config/index.js';
 import { learningRateAt, milestoneEpochs } from '../../core/train/index.js';
-import { readStudyConfigFile } from '../../core/study/config.js';
-import { plannedRuns, studyArms, teacherRunConfig } from '../../core/study/plan.js';
+import { plannedRunConfig, plannedRuns, readStudyConfigFile, teacherRunConfig } from '../../core/study/index.js';
 
 const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples');
 
@@ -41,13 +40,35 @@ describe('examples/', () => {
     expect(c.training.epochs).toBe(3);
   });
 
-  it('Fashion-MNIST study: baseline and AT at β 100 and 1000, 3 seeds, the teacher on more images than the student', async () => {
+  it('Fashion-MNIST AT demo: teacher on 10000 images, student on 1000, whole-run β = 100 (authors\' convention)', async () => {
+    const c = await readRunConfigFile(path.join(examples, 'fashion-mnist-at-demo.json'));
+    expect(c.version).toBe(2);
+    expect(c.data).toMatchObject({ path: '/usr/share/datasets/fashion-mnist', limit: 1000, testLimit: 1000, augment: false });
+    expect(c.teacher).toMatchObject({ source: 'train', model: { family: 'wrn', depth: 10, widen: 1 }, limit: 10000 });
+    expect(teacherRecipe(c).epochs).toBe(2);
+    expect(c.student.model).toEqual({ family: 'wrn', depth: 10, widen: 1 });
+    expect(c.method).toBe('at');
+    expect(c.attention).toMatchObject({ beta: 100, form: 'code', betaDecay: 'none' });
+    expect(c.training.epochs).toBe(10);
+  });
+
+  it('Fashion-MNIST AT demo study: the run config plus baseline and AT × 3 seeds, one teacher run on 10000 images', async () => {
     const s = await readStudyConfigFile(path.join(examples, 'fashion-mnist-study.json'));
+    const run = await readRunConfigFile(path.join(examples, 'fashion-mnist-at-demo.json'));
     expect(s.methods).toEqual(['baseline', 'at']);
     expect(s.seeds).toEqual([1, 2, 3]);
-    expect(studyArms(s)).toEqual([{ method: 'baseline' }, { method: 'at', beta: 100 }, { method: 'at', beta: 1000 }]);
-    expect(plannedRuns(s)).toHaveLength(9);
-    expect(s.base.data).toMatchObject({ limit: 1000, testLimit: 2000 });
-    expect(teacherRunConfig(s).data.limit).toBe(2000);
+    // The study is the README's run recipe: same data, models, β and recipe as the run config.
+    const { name: _a, ...studyBase } = s.base;
+    const { name: _b, ...runBase } = run;
+    expect(studyBase).toEqual(runBase);
+    const teacher = teacherRunConfig(s);
+    expect(teacher.data).toMatchObject({ limit: 10000, testLimit: 1000 });
+    expect(teacher.student.model).toEqual({ family: 'wrn', depth: 10, widen: 1 });
+    expect(teacher.training.epochs).toBe(2);
+    const runs = plannedRuns(s).map((p) => plannedRunConfig(s, p, 'teacher-run'));
+    expect(runs.map((r) => [r.method, r.seed])).toEqual([['baseline', 1], ['at', 1], ['baseline', 2], ['at', 2], ['baseline', 3], ['at', 3]]);
+    for (const r of runs) expect(r.data).toMatchObject({ limit: 1000, testLimit: 1000 });
+    expect(runs[1].teacher).toEqual({ source: 'run', run: 'teacher-run', role: 'student' });
+    expect(runs[1].attention.beta).toBe(100);
   });
 });

@@ -1,10 +1,11 @@
 // Two processes resuming the same run at once (the built bin, spawned): the run lock lets exactly one
 // train; the other exits 1 naming the holder, and metrics.jsonl holds every step and epoch once.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './builtBin.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cli } from './harness.js';
 
@@ -17,11 +18,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'atstudio-race-'));
 const runsDir = path.join(tmp, 'runs');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-beforeAll(() => {
-  // Build so the spawned bin carries this checkout's core/ and cli/ (tsc emits despite unrelated type errors).
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
-  if (!existsSync(bin)) throw new Error('tsc did not produce dist/cli/main.js');
-}, 180_000);
+beforeAll(() => { ensureBuilt(); }, 180_000);
 
 function resume(id: string): Promise<{ code: number | null; err: string }> {
   const child = spawn(process.execPath, [bin, 'resume', id, '--runs-dir', runsDir, '--json'],

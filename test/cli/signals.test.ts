@@ -1,11 +1,12 @@
 // SIGTERM, SIGHUP and a closed stdout stop a training run the way Ctrl-C does: at a step boundary, with
 // a checkpoint, status `cancelled` and resumable, exit 128 + the signal (143, 129; 141 for the pipe).
 // `atstudio serve` stops cleanly (exit 0) on SIGTERM and SIGHUP. The built bin is spawned.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './builtBin.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -16,10 +17,7 @@ if (!haveData) console.log(`signal tests that train skip: ${FMNIST} is missing (
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'atstudio-signals-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-beforeAll(() => {
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
-  if (!existsSync(bin)) throw new Error('tsc did not produce dist/cli/main.js');
-}, 180_000);
+beforeAll(() => { ensureBuilt(); }, 180_000);
 
 const config = path.join(tmp, 'tiny.json');
 writeFileSync(config, JSON.stringify({

@@ -132,6 +132,8 @@ export function runDetail(id: string): RunDetail {
 
 export const BACKENDS: BackendOption[] = [
   { name: 'tensorflow-gpu', available: false, reason: 'no CUDA GPU was found' },
+  { name: 'webgpu', available: true, reason: 'only google swiftshader (SwiftShader driver 5.0.0), a software adapter: it emulates a GPU on the CPU, far slower than wasm, so Automatic never picks it',
+    adapter: { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader driver 5.0.0', software: true } },
   { name: 'tensorflow', available: false, reason: '@tensorflow/tfjs-node is not installed for this platform' },
   { name: 'wasm', available: true, reason: 'WebAssembly with SIMD, 2 threads' },
   { name: 'cpu', available: true, reason: 'plain JavaScript: always works, slowest' },

@@ -224,6 +224,10 @@ describe('wizard', () => {
     const tf = within(backend).getByRole('option', { name: /^tensorflow \(not available\)/ }) as HTMLOptionElement;
     expect(tf.disabled).toBe(true);
     expect(screen.getByText(/@tensorflow\/tfjs-node is not installed/)).toBeTruthy();
+    // webgpu names its GPU adapter, and says when it is only an emulation.
+    const gpu = within(backend).getByRole('option', { name: 'webgpu (SwiftShader driver 5.0.0, software)' }) as HTMLOptionElement;
+    expect(gpu.disabled).toBe(false);
+    expect(screen.getByText(/Automatic never picks it/)).toBeTruthy();
   });
 
   it('Start validates, calls startRun with the draft and opens the run', async () => {

@@ -37,7 +37,7 @@ describe('serve mode with the real service', () => {
     // Outside the roots given to the service: refused by the service's path policy.
     await expect(c.inspectDataset('/etc')).rejects.toMatchObject({ code: 'forbidden', status: 403 });
     const cfg = await c.defaultConfig();
-    expect(cfg.version).toBe(1);
+    expect(cfg.version).toBe(2);
   });
 
   it('two clients watch one run; one leaves mid-run; the other sees it through to done', async () => {

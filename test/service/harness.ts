@@ -30,6 +30,10 @@ export function tinyConfig(over: Record<string, unknown> = {}): Record<string, u
     const b = base[k];
     merged[k] = b && typeof b === 'object' && !Array.isArray(b) && v && typeof v === 'object' && !Array.isArray(v) ? { ...b, ...v } : v;
   }
+  // Since config version 2 `limit` is the training images only and the test split is whole by default:
+  // keep these runs tiny (and as they were under version 1) by testing on as many images as they train on.
+  const data = merged.data as Record<string, unknown> | undefined;
+  if (data && data.limit !== undefined && data.testLimit === undefined) merged.data = { ...data, testLimit: data.limit };
   return merged;
 }
 

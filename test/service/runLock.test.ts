@@ -23,7 +23,9 @@ it('resumeRun and deleteRun refuse a run locked by another live process, naming 
     const message = `run ${run.id} is being trained by pid 4242 on host gpu-box since 2026-12-06T06:00:00.000Z`;
     const resumed = await api.resumeRun(run.id).then(() => null, (e) => e);
     expect(resumed).toBeInstanceOf(ServiceError);
-    expect(resumed).toMatchObject({ code: 'conflict', message });
+    expect(resumed).toMatchObject({ code: 'conflict' });
+    expect((resumed as Error).message).toContain(message);
+    expect((resumed as Error).message).toContain(`if it no longer trains this run, delete ${path.join(run.dir, RUN_LOCK_FILE)}`);
     const deleted = await api.deleteRun(run.id).then(() => null, (e) => e);
     expect(deleted).toMatchObject({ code: 'conflict' });
     expect((deleted as Error).message).toContain(message);

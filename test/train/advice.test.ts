@@ -38,8 +38,17 @@ describe('teacherWarnings (before a run: the wizard\'s Review step and the run l
   it('falls back to the sizes when nothing was trained yet', () => {
     expect(teacherWarnings({ usesAt: true, teacher: { ...wrn161, params: 175994 }, student: { ...wrn161, params: 175994 } }))
       .toEqual(['the teacher (WRN-16-1, 175994 parameters) is not larger than the student (WRN-16-1, 175994): it is unlikely to be much better, so there is little to transfer']);
-    // A teacher's top-1 without a baseline to compare it with: sizes still decide.
-    expect(teacherWarnings({ usesAt: true, teacher: { ...wrn162, params: 10, top1: 0.9 }, student: { ...wrn161, params: 20 } })[0]).toMatch(/not larger/);
+    // A teacher already trained (its top-1 known) without a baseline to compare with: its size says little.
+    expect(teacherWarnings({ usesAt: true, teacher: { ...wrn162, params: 10, top1: 0.9 }, student: { ...wrn161, params: 20 } })).toEqual([]);
+  });
+  it('says nothing about size when the teacher learns from more images than the student', () => {
+    const same = { ...wrn161, params: 175994 };
+    // The Fashion-MNIST demo: a same-size teacher on 10000 images, the student on 1000.
+    expect(teacherWarnings({ usesAt: true, teacher: { ...same, trainImages: 10000 }, student: { ...same, trainImages: 1000 } })).toEqual([]);
+    // The whole split (no limit) for the teacher, a limit for the student: more images too.
+    expect(teacherWarnings({ usesAt: true, teacher: same, student: { ...same, trainImages: 1000 } })).toEqual([]);
+    // The same images: size decides again.
+    expect(teacherWarnings({ usesAt: true, teacher: { ...same, trainImages: 1000 }, student: { ...same, trainImages: 1000 } })[0]).toMatch(/not larger/);
   });
 });
 
