@@ -31,6 +31,9 @@ describe('report parts', () => {
   it('charts as inline SVG and shades the confusion matrix by row share', () => {
     const svg = lineChart({ title: 'loss', xLabel: 'epoch', series: [{ name: 'a', points: [[1, 2], [2, 1]] }] });
     expect(svg.startsWith('<svg')).toBe(true);
+    // The legend sits below the 240-px plot (whose frame ends at 240 − 36), not on it: the SVG grows by a row.
+    expect(svg).toMatch(/^<svg width="420" height="259"/);
+    expect(Number(/<text x="72" y="(\d+)" class="tk">a<\/text>/.exec(svg)![1])).toBeGreaterThan(240);
     expect(svg).toContain('<polyline');
     expect(svg).not.toMatch(/https?:/);
     const cm = confusionTable([[1, 1], [0, 4]], ['cat', '<dog>']);
