@@ -82,6 +82,8 @@ describe.skipIf(!!whyNot && !process.env.CI)('Attention Transfer Studio in Chrom
     const kb = await context!.newPage();
     try {
       await kb.goto(`${app!.url}#/runs`);
+      // The wizard keeps an unfinished draft (localStorage, shared by this context's pages): start from none.
+      await kb.evaluate(() => localStorage.clear());
       await expect.poll(() => kb.locator('main h1').first().textContent()).toBeTruthy();
       // Each screen takes the focus when it opens, so Tab continues inside it.
       await expect.poll(() => kb.evaluate(() => document.activeElement?.id)).toBe('main');

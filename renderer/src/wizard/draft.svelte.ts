@@ -37,13 +37,20 @@ export function mergeDeep<T>(base: T, over: unknown): T {
 }
 
 /**
- * A stored config over the engine's defaults. The teacher is taken whole: merged, a finished run's or a
- * file's teacher would keep the default teacher's `model` and the engine refuses it (teacher.model: unknown key).
+ * A stored config over the engine's defaults. The teacher, the schedule and the attention function are taken
+ * whole: merged, a finished run's teacher would keep the default teacher's `model` (teacher.model: unknown key).
  */
 export function overDefaults(defaults: RunConfig, config: unknown): RunConfig {
   const merged = mergeDeep(defaults, config);
-  const t = isPlainObject(config) ? config.teacher : undefined;
+  if (!isPlainObject(config)) return merged;
+  // Unions are taken whole, never merged: a cosine schedule would keep the default step schedule's
+  // milestones and gamma, and the engine refuses the mix (training.schedule.milestones: unknown key).
+  const t = config.teacher;
   if (isPlainObject(t)) merged.teacher = structuredClone(t) as unknown as TeacherConfig;
+  const sched = isPlainObject(config.training) ? config.training.schedule : undefined;
+  if (isPlainObject(sched)) merged.training.schedule = structuredClone(sched) as unknown as RunConfig['training']['schedule'];
+  const fn = isPlainObject(config.attention) ? config.attention.fn : undefined;
+  if (isPlainObject(fn)) merged.attention.fn = structuredClone(fn) as unknown as RunConfig['attention']['fn'];
   return merged;
 }
 
