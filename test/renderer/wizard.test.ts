@@ -419,6 +419,14 @@ describe('wizard', () => {
     expect((fakeApi.startRun.mock.calls[0]![0] as any).teacher).toEqual({ source: 'run', run: DONE_RUN.id, role: 'student' });
   });
 
+  it('duplicates a cosine-schedule run without the default step schedule\'s milestones', async () => {
+    await open({ from: 'copy-me' });
+    await fireEvent.click(navButton('Review'));
+    await fireEvent.click(await screen.findByTestId('wizard-start'));
+    await waitFor(() => expect(fakeApi.startRun).toHaveBeenCalledTimes(1));
+    expect((fakeApi.startRun.mock.calls[0]![0] as any).training.schedule).toEqual({ kind: 'cosine' });
+  });
+
   it('uses a finished run as the teacher', async () => {
     await open();
     await datasetReady();
