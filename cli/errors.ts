@@ -26,7 +26,7 @@ export function oneLine(err: unknown): string {
     return `${source ? `${source}: ` : ''}${issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`;
   }
   if (err instanceof Error) {
-    const known = ['ConfigError', 'DataError', 'UsageError', 'RunNotFoundError', 'BackendSelectionError', 'RunLockedError'];
+    const known = ['ConfigError', 'DataError', 'UsageError', 'RunNotFoundError', 'BackendSelectionError', 'RunLockedError', 'ForeignModelError', 'ExportError', 'OnnxExportError'];
     const text = known.includes(err.name) || err.name === 'Error' ? err.message : `${err.name}: ${err.message}`;
     return text.replace(/\s*\n\s*/g, '; ');
   }

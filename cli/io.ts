@@ -18,6 +18,8 @@ export interface CliIO {
   onInterrupt(handler: (reason?: InterruptReason) => void): () => void;
   /** Leave at once (a second Ctrl-C while a run is winding down). */
   exit(code: number): void;
+  /** The command line as typed (set by main), recorded in a run's environment.json. */
+  commandLine?: string;
 }
 
 /** What asked a command to stop: a signal, or 'EPIPE' (nobody reads stdout any more). */

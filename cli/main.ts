@@ -13,6 +13,8 @@ export type { CliIO } from './io.js';
 /** Run the CLI on `argv` (without node and script). Returns the exit code; never calls process.exit. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let code = EXIT_OK;
+  const quote = (a: string) => (/^[-\w@%+=:,./]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  io = { ...io, commandLine: ['atstudio', ...argv].map(quote).join(' ') };
   const program = buildProgram(io, (c) => { code = c; });
   if (argv.length === 0) {
     io.stderr.write(program.helpInformation());

@@ -10,6 +10,8 @@ import { compareCommand } from './commands/compare.js';
 import { inspectCommand } from './commands/inspect.js';
 import { benchCommand } from './commands/bench.js';
 import { serveCommand, type ServeFlags } from './commands/serve.js';
+import { exportCommand, type ExportFlags } from './commands/export.js';
+import { appVersion, gitCommit } from './engine.js';
 import { studyCommand, type StudyFlags } from './commands/study.js';
 
 const RUNS_DIR_HELP = 'folder of runs (default: $ATSTUDIO_RUNS_DIR, else the per-user data folder)';
@@ -18,6 +20,7 @@ const BACKEND_HELP = 'tensorflow-gpu, webgpu, tensorflow, wasm, cpu or auto (def
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('atstudio')
     .description('Attention Transfer Studio: train a small student network with attention transfer from a teacher (Zagoruyko & Komodakis, ICLR 2017).')
+    .version(`${appVersion()}${gitCommit() ? ` (${gitCommit()})` : ''}`, '-V, --version', 'print the version (and the git commit of a checkout)')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({
@@ -57,13 +60,21 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .action(act((what: string, id: string | undefined, o: StudyFlags) => studyCommand(io, what, id, o)));
 
   program.command('eval')
-    .description("top-1, top-5 and loss of a run's student (or a model.json) on a dataset's test split")
-    .argument('<model>', 'run id, or a TF.js model.json')
+    .description("top-1, top-5 and loss of a run's student (or a model file) on a dataset's test split")
+    .argument('<model>', 'run id, or a model file: TF.js model.json or ONNX .onnx')
     .requiredOption('--data <path>', 'dataset folder (CIFAR-10/100 binary, IDX, or class folders)')
     .option('--limit <n>', 'only the first N test images', positiveInt)
     .option('--batch <n>', 'batch size', positiveInt)
     .addOption(backend()).addOption(json()).addOption(runsDir())
     .action(act((model: string, o: EvalFlags) => evalCommand(io, model, o)));
+
+  program.command('export')
+    .description("the run's student as a TF.js model folder, an ONNX file (opset 13, NCHW), or a zip of both")
+    .argument('<run>', 'run id (or a unique prefix of it, or its name)')
+    .addOption(new Option('--format <format>', 'tfjs (a folder), onnx (a file) or zip (a file)').choices(['tfjs', 'onnx', 'zip']).default('tfjs'))
+    .requiredOption('--out <path>', 'where to write: a folder for tfjs, a file for onnx and zip')
+    .addOption(json()).addOption(runsDir())
+    .action(act((run: string, o: ExportFlags) => exportCommand(io, run, o)));
 
   program.command('runs')
     .description('list the runs: id, name, status, method, teacher → student, top-1, duration')
@@ -112,6 +123,7 @@ Examples:
   atstudio runs
   atstudio compare <run> <run>
   atstudio eval <run> --data /usr/share/datasets/fashion-mnist
+  atstudio export <run> --format onnx --out student.onnx
 
 Exit codes: 0 success, 1 failure (bad config, bad data, failed run), 2 usage error; a run stopped at a
 checkpoint (resumable) by Ctrl-C exits 130, by SIGTERM 143, by SIGHUP 129, by a closed stdout 141.`);

@@ -3,17 +3,19 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-for (const name of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']) {
+// onnxruntime-node (ONNX teachers cross-checked, ONNX exports verified in tests) is optional too: its install
+// script would fetch CUDA providers from NuGet; .npmrc's onnxruntime-node-install=skip keeps its CPU build.
+for (const name of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node']) {
   let state;
   try {
     require.resolve(`${name}/package.json`);
     state = 'installed';
   } catch {
-    state = 'absent (optional; install skipped without libtensorflow)';
+    state = `absent (optional; install skipped without ${name === 'onnxruntime-node' ? 'its native files' : 'libtensorflow'})`;
   }
   console.log(`${name}: ${state}`);
 }
-for (const name of ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm']) {
+for (const name of ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'onnx-proto', 'fflate']) {
   require.resolve(`${name}/package.json`); // throws, failing CI, if a required package is missing
   console.log(`${name}: installed`);
 }

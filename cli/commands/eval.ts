@@ -1,6 +1,6 @@
-// `atstudio eval <run|model.json> --data <path>`: top-1, top-5 and loss of a run's student (or any saved
+// `atstudio eval <run|model.json|model.onnx> --data <path>`: top-1, top-5 and loss of a run's student (or any saved
 // TF.js LayersModel) on a dataset's test split.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { chooseBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
@@ -16,7 +16,8 @@ export async function evalCommand(io: CliIO, ref: string, flags: EvalFlags): Pro
   const asFile = path.resolve(io.cwd, ref);
   let run: RunHandle | undefined;
   let modelPath: string;
-  if (ref.endsWith('.json') && existsSync(asFile)) {
+  // A path to a model file (model.json, .onnx, or any other file, which then gets its format named).
+  if (existsSync(asFile) && (statSync(asFile).isFile() || existsSync(path.join(asFile, 'saved_model.pb')))) {
     modelPath = asFile;
   } else {
     const runsDir = resolveRunsDir(flags.runsDir, io.env, io.cwd);

@@ -95,7 +95,7 @@ async function train(io: CliIO, run: RunHandle, backend: Awaited<ReturnType<type
   });
   try {
     await runTraining(run, {
-      onEvent: view.onEvent, control, backend, resume,
+      onEvent: view.onEvent, control, backend, resume, ...(io.commandLine ? { invocation: `${io.commandLine} (in ${io.cwd})` } : {}),
     });
     view.stopBar();
     const status = (await run.readStatus()).status;

@@ -38,7 +38,7 @@ export type TeacherConfig =
    * `limit` is how many training images the teacher phase uses (the first ones; default `data.limit`).
    */
   | { source: 'train'; model: ModelFamilySpec; training?: Partial<TrainingRecipe>; limit?: number }
-  /** A TF.js LayersModel on disk (path to model.json). */
+  /** A teacher file on disk: a TF.js model.json or an ONNX .onnx (told by its bytes). */
   | { source: 'file'; path: string; taps?: string[] }
   /** The student (or trained teacher) of another run in the same runs folder. */
   | { source: 'run'; run: string; role?: 'student' | 'teacher'; taps?: string[] };

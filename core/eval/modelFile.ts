@@ -1,13 +1,12 @@
-// Evaluating a saved model (the CLI's `eval`): load model.json, load the dataset's test split at the
+// Evaluating a saved model (the CLI's `eval`): load model.json or an .onnx file, load the dataset's test split at the
 // model's input size, normalize as the model was trained (the normalization saved beside the model by
 // the training loop, else the run's, else computed from the dataset's training split), evaluate.
 import { promises as fs, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { computeNormalization, loadDataset, type Normalization } from '../data/index.js';
-import { loadLayersModelFile } from '../io/modelFiles.js';
+import { loadModelForEval } from './loadModel.js';
 import type { RunHandle } from '../runs/index.js';
 import { evaluate, type EvalResult } from './evaluate.js';
-import { readModelMeta } from './modelMeta.js';
 
 export interface EvaluateFileRequest {
   modelPath: string;
@@ -21,7 +20,7 @@ export async function evaluateModelFile(req: EvaluateFileRequest): Promise<EvalR
   let modelPath = req.modelPath;
   // A run's student lives in models/student/; accept the run's own path when the one given does not exist.
   if (!existsSync(modelPath) && req.run) modelPath = req.run.modelPath('student');
-  const model = await loadLayersModelFile(modelPath);
+  const { model, normalization: own } = await loadModelForEval(modelPath);
   try {
     const inShape = model.inputs[0].shape.slice(1) as number[];
     const outShape = model.outputs[0].shape;
@@ -31,8 +30,7 @@ export async function evaluateModelFile(req: EvaluateFileRequest): Promise<EvalR
     if (ds.info.classes.length !== numClasses) {
       throw new Error(`the model has ${numClasses} outputs but the dataset ${ds.info.classes.length} classes`);
     }
-    const meta = await readModelMeta(path.dirname(modelPath));
-    let normalization: Normalization | undefined = meta?.normalization;
+    let normalization: Normalization | undefined = own;
     if (!normalization && req.run) {
       const ck = await req.run.loadCheckpoint('latest').catch(() => null);
       if (ck) {

@@ -13,7 +13,8 @@ function singleOutputShape(layer: Layer): (number | null)[] | null {
 
 function is4D(layer: Layer): boolean {
   const s = singleOutputShape(layer);
-  return !!s && s.length === 4 && layer.getClassName() !== 'InputLayer';
+  // A Permute's output is not [batch, H, W, C] (the ONNX import permutes to C, H, W before a Flatten).
+  return !!s && s.length === 4 && layer.getClassName() !== 'InputLayer' && layer.getClassName() !== 'Permute';
 }
 
 function describe(layer: Layer): string {
@@ -63,8 +64,9 @@ export function withTaps(model: tf.LayersModel, tapNames: string[]): tf.LayersMo
 
 // --- proposing taps ----------------------------------------------------------------------------------
 
-// Layers that only pad/crop: they change H×W without being a "drop in resolution".
-const PASS_THROUGH = new Set(['ZeroPadding2D', 'Cropping2D']);
+// Layers that only pad/crop (or reorder axes, as the ONNX import does before a Flatten): they change H×W
+// without being a "drop in resolution".
+const PASS_THROUGH = new Set(['ZeroPadding2D', 'Cropping2D', 'Permute']);
 const MERGE = new Set(['Add', 'Concatenate', 'Average', 'Maximum', 'Multiply']);
 
 function inbound(layer: Layer): Layer[] {

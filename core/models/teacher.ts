@@ -1,8 +1,22 @@
 // A teacher from a TF.js LayersModel file: load it, make sure it outputs logits, pick its hint taps.
 import { tf } from '../tf.js';
 import { loadLayersModelFile } from '../io/modelFiles.js';
+import { usableModelFormat } from '../io/formatSniff.js';
+import type { Normalization } from '../data/types.js';
+import { loadOnnxTeacher } from './onnxTeacher.js';
 import { proposeTaps, tapInfo } from './taps.js';
 import { ModelError, type ZooModel } from './types.js';
+
+/**
+ * A teacher file of either kind the engine reads — a TF.js model.json or an ONNX model, told by its bytes;
+ * any other format is refused with what it is and how to convert it (formatSniff). An ONNX teacher brings
+ * its normalization when its metadata states it.
+ */
+export async function loadTeacherFile(file: string, opts: { taps?: string[] } = {}): Promise<ZooModel & { normalization?: Normalization; source: 'tfjs' | 'onnx' }> {
+  const format = await usableModelFormat(file);
+  if (format === 'onnx') return loadOnnxTeacher(file, opts);
+  return { ...(await loadTeacher(file, opts)), source: 'tfjs' };
+}
 
 /**
  * Loads model.json + weights. Taps: the explicit layer names when given (each must exist and be 4-D),

@@ -2,6 +2,7 @@
 import * as os from 'node:os';
 import { createRequire } from 'node:module';
 import { tf } from '../tf.js';
+import { appVersion, gitCommit } from '../appInfo.js';
 
 export interface RunEnvironment {
   backend: { name: string; tfBackend?: string; reason: string; threads?: number; attempts?: unknown[]; [k: string]: unknown };
@@ -10,6 +11,9 @@ export interface RunEnvironment {
   cpu: { model: string; cores: number };
   memoryBytes: number;
   gpu?: string;
+  app: { version: string; commit?: string };
+  /** What started the run: the exact command line, or the app action. */
+  invocation?: string;
   recordedAt: string;
 }
 
@@ -41,6 +45,7 @@ export function collectEnvironment(backend: { name: string; reason: string; vers
     cpu: { model: cpus[0]?.model ?? 'unknown', cores: cpus.length },
     memoryBytes: os.totalmem(),
     ...(gpu ? { gpu } : {}),
+    app: { version: appVersion(), ...(gitCommit() ? { commit: gitCommit()! } : {}) },
     recordedAt: new Date().toISOString(),
   };
 }

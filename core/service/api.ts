@@ -208,7 +208,8 @@ export interface AtStudioApi {
 
   // Exports
   exportReport(runIds: string[], destPath: string): Promise<ExportResult>; // self-contained HTML
-  exportModel(runId: string, destDir: string): Promise<ExportResult>; // the student as a TF.js model folder
+  /** The student: a TF.js model folder (default), an ONNX file (opset 13, NCHW) or a zip of both. */
+  exportModel(runId: string, dest: string, format?: 'tfjs' | 'onnx' | 'zip'): Promise<ExportResult>;
   exportMetrics(runId: string, destPath: string, format: 'csv' | 'json'): Promise<ExportResult>;
 
   // Wizard previews, estimates, PDF, file browsing (serve mode)

@@ -28,6 +28,8 @@ import type { EngineHost } from './engine/host.js';
 import { crashMessage, type ControlAction, type EngineNotice } from './engine/protocol.js';
 import { ServiceError } from './errors.js';
 import { exportRunMetrics, exportStudentModel } from './exports.js';
+import { ExportError, exportStudent } from '../export/exportStudent.js';
+import { appVersion } from '../appInfo.js';
 import { PathPolicy } from './paths.js';
 import { readModelMeta } from '../eval/modelMeta.js';
 import { ensureServiceBackend } from './tfReady.js';
@@ -627,7 +629,18 @@ class Service {
       getLog: guard(async (id: string) => (await self.open(id)).readLog()),
       compareRuns: guard((ids: string[]) => self.compareRuns(ids)),
       exportReport: guard((ids: string[], dest: string) => self.exportReport(ids, dest)),
-      exportModel: guard(async (id: string, dest: string) => exportStudentModel(await self.open(id), self.paths.check(dest, 'export folder', 'write'))),
+      exportModel: guard(async (id: string, dest: string, format?: 'tfjs' | 'onnx' | 'zip') => {
+        if (format === undefined || format === 'tfjs') return exportStudentModel(await self.open(id), self.paths.check(dest, 'export folder', 'write'));
+        if (format !== 'onnx' && format !== 'zip') throw new ServiceError('invalid', `format must be "tfjs", "onnx" or "zip", got ${JSON.stringify(format)}`);
+        const run = await self.open(id);
+        try {
+          const r = await exportStudent(run, self.paths.check(dest, 'export file', 'write'), format, appVersion());
+          return { path: r.path, bytes: r.bytes };
+        } catch (err) {
+          if (err instanceof ExportError) throw new ServiceError(err.code, err.message);
+          throw err;
+        }
+      }),
       exportMetrics: guard(async (id: string, dest: string, format: 'csv' | 'json') => {
         if (format !== 'csv' && format !== 'json') throw new ServiceError('invalid', `format must be "csv" or "json", got ${JSON.stringify(format)}`);
         return exportRunMetrics(await self.open(id), self.paths.check(dest, 'metrics file', 'write'), format);

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { inspectDataset } from '../data/inspect.js';
 import type { DatasetFormat, DatasetInfo } from '../data/types.js';
 import { estimateModel, modelName } from '../models/create.js';
-import { loadTeacher } from '../models/teacher.js';
+import { loadTeacherFile } from '../models/teacher.js';
 import { summarizeModel } from '../models/summary.js';
 import { tapCandidates } from '../models/taps.js';
 import type { ModelFamilySpec, TapInfo } from '../models/types.js';
@@ -23,6 +23,7 @@ import { ensureServiceBackend } from './tfReady.js';
 import type { DatasetView, EstimateRequest, ModelEstimate, TeacherFileView, ValidationResult } from './api.js';
 import { ServiceError } from './errors.js';
 import type { PathPolicy } from './paths.js';
+import { teacherFileIssue } from './teacherCheck.js';
 
 export async function datasetView(file: string, format?: DatasetFormat | 'auto'): Promise<DatasetView> {
   const info = await inspectDataset(file, format ? { format } : {});
@@ -96,7 +97,7 @@ function describeSafe(m: ModelFamilySpec): string {
 }
 
 export async function teacherFileView(file: string, taps?: string[]): Promise<TeacherFileView> {
-  const zoo = await loadTeacher(file, taps ? { taps } : {});
+  const zoo = await loadTeacherFile(file, taps ? { taps } : {});
   try {
     const inShape = zoo.model.inputs[0].shape;
     const outShape = zoo.model.outputs[0].shape;
@@ -136,7 +137,7 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
   }
   const issues: { path: string; message: string }[] = [];
   const warnings: string[] = [];
-  const pathIssue = async (p: string, field: string, kind: 'file' | 'folder') => {
+  const pathIssue = async (p: string, field: string, kind: 'file' | 'folder' | 'any') => {
     try {
       const abs = ctx.paths.check(p, field, 'read');
       const st = await fs.stat(abs).catch(() => null);
@@ -151,7 +152,8 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
   const t = config.teacher;
   let teacherTop1: number | undefined;
   let teacherSpec: ModelFamilySpec | undefined = t?.source === 'train' ? t.model : undefined;
-  if (t?.source === 'file') await pathIssue(t.path, 'teacher.path', 'file');
+  // A folder is read too: a SavedModel folder gets its name and the way to convert it.
+  if (t?.source === 'file') await pathIssue(t.path, 'teacher.path', 'any');
   if (t?.source === 'run') {
     if (!isValidRunId(t.run) || !(await ctx.store.exists(t.run))) issues.push({ path: 'teacher.run', message: `no run ${JSON.stringify(t.run)} in the runs folder` });
     else {
@@ -174,6 +176,13 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
     } catch (err) {
       issues.push({ path: 'data.path', message: (err as Error).message });
     }
+  }
+
+  // The teacher file: a format the engine reads, loadable, fitting the data (before any run folder exists).
+  if (t?.source === 'file' && !issues.some((i) => i.path === 'teacher.path')) {
+    const problem = await teacherFileIssue(ctx.paths.check(t.path, 'teacher.path', 'read'),
+      { ...(config.data.inputShape ? { inputShape: config.data.inputShape } : {}), ...(info ? { numClasses: info.classes.length } : {}) }, t.taps);
+    if (problem) issues.push({ path: 'teacher.path', message: problem });
   }
 
   if (ctx.deep && issues.length === 0 && info) {

@@ -2,11 +2,12 @@
 // loaded (a model file, or another run's model), each with a tapped view that shares its weights.
 import * as path from 'node:path';
 import { tf } from '../tf.js';
-import { createModel, loadTeacher, tapInfo, withTaps, type TapInfo, type ZooModel } from '../models/index.js';
+import { createModel, loadTeacherFile, tapInfo, withTaps, type TapInfo, type ZooModel } from '../models/index.js';
 import type { ModelFamilySpec, RunConfig } from '../config/index.js';
 import { RunStore, type RunHandle } from '../runs/index.js';
 import { readModelMeta, type ModelMeta } from '../eval/index.js';
 import type { PhaseNet } from './phase.js';
+import { legalLayerName } from '../models/onnxImport.js';
 
 export interface Net extends PhaseNet {
   taps: TapInfo[];
@@ -20,6 +21,8 @@ export interface Net extends PhaseNet {
 export function resolveLayerName(model: tf.LayersModel, name: string, who: string): string {
   const names = model.layers.map((l) => l.name);
   if (names.includes(name)) return name;
+  // An ONNX teacher's layers carry its tensor names made legal ("/layer1/Relu_output_0" → "layer1/Relu_output_0").
+  if (names.includes(legalLayerName(name))) return legalLayerName(name);
   const matches = names.filter((n) => n.length > name.length && n.endsWith(name) && /[^A-Za-z0-9]$/.test(n.slice(0, n.length - name.length)));
   if (matches.length === 1) return matches[0];
   throw new Error(matches.length > 1
@@ -72,8 +75,9 @@ export async function teacherModelPath(run: RunHandle, config: RunConfig): Promi
 
 /** A saved teacher; its taps: the config's, else those saved beside it (meta.json), else proposed. */
 export async function loadTeacherNet(modelJson: string, taps?: string[]): Promise<LoadedTeacher> {
-  const meta = await readModelMeta(path.dirname(modelJson));
-  const zoo = await loadTeacher(modelJson);
+  const zoo = await loadTeacherFile(modelJson);
+  // An ONNX teacher carries its preprocessing in its own metadata; a model.json has it in meta.json beside it.
+  const meta = zoo.source === 'onnx' ? (zoo.normalization ? { normalization: zoo.normalization } : null) : await readModelMeta(path.dirname(modelJson));
   const net = withConfigTaps(asNet(zoo), taps ?? meta?.taps?.map((t) => t.name), 'teacher');
   return { net, meta, source: modelJson, ...(zoo.notes?.length ? { notes: zoo.notes } : {}) };
 }

@@ -4,7 +4,7 @@
 import { tf } from '../tf.js';
 import type { RunConfig } from '../config/types.js';
 import { createModel } from '../models/create.js';
-import { loadTeacher } from '../models/teacher.js';
+import { loadTeacherFile } from '../models/teacher.js';
 import { tapCandidates } from '../models/taps.js';
 import type { TapInfo } from '../models/types.js';
 import { resolveLayerName } from './networks.js';
@@ -46,13 +46,14 @@ export async function preflightModels(config: RunConfig, dataShape: [number, num
     let teacher = opts.teacher;
     if (!teacher && opts.teacherFile) {
       try {
-        const zoo = await loadTeacher(opts.teacherFile);
+        const zoo = await loadTeacherFile(opts.teacherFile);
         owned.push(zoo.model);
         teacher = zoo;
       } catch (err) {
         const msg = (err as Error).message;
         issues.push({ path: opts.teacherField ?? 'teacher.path',
-          message: `${msg.startsWith(opts.teacherFile) ? msg : `${opts.teacherFile}: ${msg}`} (expected a TF.js LayersModel model.json with its weight files)` });
+          // A foreign format or an ONNX problem already says what was expected.
+          message: `${msg.startsWith(opts.teacherFile) ? msg : `${opts.teacherFile}: ${msg}`}${(err as Error).name === 'ModelFileError' ? ' (expected a TF.js LayersModel model.json with its weight files, or an ONNX model)' : ''}` });
         return issues;
       }
     }

@@ -11,6 +11,7 @@ import type { Phase, RunEvent } from '../events/index.js';
 import { pairHints, type ResolvedHintPair } from '../attention/index.js';
 import { summarizeModel } from '../models/index.js';
 import { collectEnvironment, type Checkpoint, type RunHandle } from '../runs/index.js';
+import { datasetFingerprint } from '../runs/datasetFingerprint.js';
 import { acquireRunLock } from '../runs/runLock.js';
 import { encodePng } from '../data/samples.js';
 import { evaluate, measureLatency, weightFileBytes, writeModelMeta } from '../eval/index.js';
@@ -65,8 +66,10 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     // --- backend and environment -------------------------------------------------------------------
     const backend = await ensureBackend(opts.backend, config);
     const previousEnv = opts.resume ? await run.readEnvironment() : null;
-    await run.writeEnvironment({ ...collectEnvironment(backend as unknown as { name: string; reason: string }),
-      ...(previousEnv ? { earlierStarts: [...((previousEnv.earlierStarts as unknown[]) ?? []), { backend: previousEnv.backend, recordedAt: previousEnv.recordedAt }] } : {}) });
+    const environment = { ...collectEnvironment(backend as unknown as { name: string; reason: string }),
+      ...(opts.invocation ? { invocation: opts.invocation } : {}),
+      ...(previousEnv ? { earlierStarts: [...((previousEnv.earlierStarts as unknown[]) ?? []), { backend: previousEnv.backend, recordedAt: previousEnv.recordedAt, invocation: previousEnv.invocation }] } : {}) };
+    await run.writeEnvironment(environment);
 
     // --- where to start -----------------------------------------------------------------------------
     if (opts.resume) {
@@ -109,6 +112,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
     });
     const data = await loadWith(limit);
     for (const n of data.info.notes ?? []) await note('info', `data: ${n}`);
+    await run.writeEnvironment({ ...environment, dataset: await datasetFingerprint(config.data.path, data) });
     // A teacher trained here may see more (or fewer) training images than the student: its own copy then.
     const teacherLimit = t?.source === 'train' ? (limitOverride ?? t.limit ?? limit) : limit;
     const teacherData = t?.source === 'train' && ck?.phase !== 'student' && teacherLimit !== limit ? await loadWith(teacherLimit) : data;
@@ -153,7 +157,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
         result.teacher = summary(outcome);
         if (outcome.status === 'cancelled') throw new Cancelled();
         const modelPath = await run.saveModel('teacher', net.model);
-        await writeModelMeta(path.dirname(modelPath), { normalization, taps: net.taps, spec: t.model, classes: data.info.classes });
+        await writeModelMeta(path.dirname(modelPath), { normalization, taps: net.taps, spec: t.model, classes: data.info.classes, inputShape: shape });
         await note('info', `teacher ${describeModel(t.model)} trained: test top-1 ${pct(outcome.last?.top1)} (best ${pct(outcome.best?.top1)})`);
         loaded = { net, meta: null, source: modelPath };
       }
@@ -178,7 +182,7 @@ export async function runTraining(run: RunHandle, opts: TrainOptions = {}): Prom
 
     // --- the exported student -----------------------------------------------------------------------
     const modelPath = await run.saveModel('student', student.model);
-    await writeModelMeta(path.dirname(modelPath), { normalization, taps: student.taps, spec: config.student.model, classes: data.info.classes });
+    await writeModelMeta(path.dirname(modelPath), { normalization, taps: student.taps, spec: config.student.model, classes: data.info.classes, inputShape: shape });
     const final = await finalStats(student, modelPath, shape, opts.latency !== false);
     const env = (await run.readEnvironment()) ?? {};
     await run.writeEnvironment({ ...env, student: { ...final, latency: final.latency } });

@@ -18,6 +18,8 @@ export interface TrainOptions {
   resume?: boolean;
   /** The backend already chosen (core/backend selectBackend); chosen here from the config when absent. */
   backend?: BackendChoice;
+  /** What started the run, recorded in environment.json: the exact command line, or the app action. */
+  invocation?: string;
   /** false: the finished student's inference latency is not measured (tests on an emulated GPU, where
    * its batch-1 and batch-64 kernels cost a minute to compile and the figure means nothing). */
   latency?: boolean;

@@ -66,7 +66,9 @@ describe('build/electron-builder.yml', () => {
       }
     }
     expect(config.files).toContain('dist/electron/**/*');
-    expect(pkg.scripts.dist).toBe('npm run build && electron-builder --config build/electron-builder.yml');
+    // scripts/dist.mjs runs electron-builder with this file (or says what is missing for it).
+    expect(pkg.scripts.dist).toBe('npm run build && node scripts/dist.mjs');
+    expect(readFileSync(path.join(root, 'scripts', 'dist.mjs'), 'utf8')).toContain("'--config', 'build/electron-builder.yml'");
   });
 
   it("unpacks tfjs-node's addon and libtensorflow from the asar, and nothing else of node_modules", () => {
@@ -105,6 +107,27 @@ describe('build/electron-builder.yml', () => {
   ] as const)('packs only the target\'s dawn.node: %s %s', (platform, arch, want) => {
     expect(pkg.dependencies.webgpu).toBeDefined();
     expect(packedDawn(platform, arch)).toEqual(want);
+  });
+
+  const packedOrt = (platform: 'linux' | 'win' | 'mac', arch: string): string[] => {
+    const exclusions = [...config.files, ...config[platform].files].filter((f) => f.startsWith('!'))
+      .map((f) => f.slice(1).replace(/\$\{arch\}/g, arch));
+    return ['linux/x64', 'linux/arm64', 'darwin/arm64', 'win32/x64', 'win32/arm64']
+      .filter((dir) => !exclusions.some((g) => minimatch(`node_modules/onnxruntime-node/bin/napi-v6/${dir}/onnxruntime_binding.node`, g, { dot: true })));
+  };
+  it.each([
+    ['linux', 'x64', ['linux/x64']], ['linux', 'arm64', ['linux/arm64']], ['win', 'x64', ['win32/x64']],
+    ['win', 'arm64', ['win32/arm64']], ['mac', 'arm64', ['darwin/arm64']],
+  ] as const)("packs only the target's onnxruntime-node binaries, unpacked: %s %s", (platform, arch, want) => {
+    expect(pkg.optionalDependencies['onnxruntime-node']).toBeDefined();
+    expect(packedOrt(platform, arch)).toEqual(want);
+    expect(config.asarUnpack.some((g) => minimatch(`node_modules/onnxruntime-node/bin/napi-v6/${want[0]}/onnxruntime_binding.node`, g, { dot: true }))).toBe(true);
+  });
+
+  it("leaves dependencies' source maps out of the app", () => {
+    const excluded = config.files.filter((f) => f.startsWith('!')).map((f) => f.slice(1));
+    expect(excluded.some((g) => minimatch('node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js.map', g, { dot: true }))).toBe(true);
+    expect(excluded.some((g) => minimatch('node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js', g, { dot: true }))).toBe(false);
   });
 
   it('keeps the electron npm package (an optionalDependency) out of the app', () => {

@@ -154,6 +154,28 @@ describe('electron exports', () => {
   });
 });
 
+describe('student model as ONNX or zip', () => {
+  beforeEach(() => resetFakeApi('electron'));
+
+  it('saves an .onnx file or a .zip where the user chooses, asking the service for that format', async () => {
+    fakeApi.dialogs.saveFile.mockResolvedValueOnce('/home/u/student.onnx');
+    render(ExportMenu, { runIds: ['r1'], runs: [summary('r1')] });
+    await fireEvent.click(screen.getByRole('button', { name: 'Export student (ONNX)' }));
+    await waitFor(() => expect(fakeApi.exportModel).toHaveBeenCalledWith('r1', '/home/u/student.onnx', 'onnx'));
+    expect(fakeApi.dialogs.saveFile).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: 'student-r1.onnx', filters: [{ name: 'ONNX model', extensions: ['onnx'] }] }));
+    fakeApi.dialogs.saveFile.mockResolvedValueOnce('/home/u/student.zip');
+    await runExport('model-zip', ['r1'], [summary('r1')], fakeApi);
+    expect(fakeApi.exportModel).toHaveBeenCalledWith('r1', '/home/u/student.zip', 'zip');
+  });
+
+  it('keeps both disabled until the run is done', () => {
+    render(ExportMenu, { runIds: ['r1'], runs: [summary('r1', { status: 'running' })] });
+    for (const name of ['Export student (ONNX)', 'Export student (zip: TF.js + ONNX)']) {
+      expect((screen.getByRole('button', { name }) as HTMLButtonElement).disabled).toBe(true);
+    }
+  });
+});
+
 describe('error messages', () => {
   it('passes service messages through', () => {
     expect(exportErrorMessage('report', new FakeApiError('not-found', 'run x not found'))).toBe('run x not found');

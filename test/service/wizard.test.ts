@@ -8,6 +8,9 @@ import { FASHION_DIR, tempDir, tinyConfig } from './harness.js';
 import * as path from 'node:path';
 import { tf } from '../../core/tf.js';
 import { saveLayersModel } from '../../core/io/modelFiles.js';
+import { promises as fs } from 'node:fs';
+import { createModel } from '../../core/models/index.js';
+import { modelToOnnx } from '../../core/export/onnxExport.js';
 import { RunStore } from '../../core/runs/index.js';
 import { parseRunConfig } from '../../core/config/index.js';
 
@@ -81,6 +84,21 @@ describe('datasets and models', () => {
     expect(chosen.taps).toEqual([{ name: 'c2', shape: [4, 4, 6] }]);
     expect(chosen.layers).toHaveLength(2);
     await expect(api.inspectTeacherFile(file, ['flat'])).rejects.toThrow(/'flat' does not output one 4-D activation.*c1 \(8×8×4\)/);
+  });
+
+  it('describes an ONNX teacher file the same way: its 4-D tensors with their shapes; a foreign file is named', async () => {
+    const zoo = createModel({ family: 'wrn', depth: 10, widen: 1, inputShape: [8, 8, 1], numClasses: 3 }, { namePrefix: 'ox_', seed: 1 });
+    const file = path.join(tmp.dir, 'teacher.onnx');
+    await fs.writeFile(file, modelToOnnx(zoo.model));
+    zoo.model.dispose();
+    const view = await api.inspectTeacherFile(file);
+    expect(view).toMatchObject({ numClasses: 3, inputShape: [8, 8, 1] });
+    expect(view.taps.map((t) => t.name)).toEqual(['ox_group0', 'ox_group1', 'ox_group2']);
+    expect(view.layers).toContainEqual({ name: 'ox_group1', shape: [4, 4, 32] });
+    expect(view.notes?.join(' ')).toMatch(/ONNX model \(opset 13, NCHW input\)/);
+    const h5 = path.join(tmp.dir, 'teacher.h5');
+    await fs.writeFile(h5, Buffer.from('\x89HDF\r\n\x1a\n....', 'latin1'));
+    await expect(api.inspectTeacherFile(h5)).rejects.toThrow(/teacher\.h5: is a Keras HDF5 model/);
   });
 
   it('refuses a malformed request as invalid, saying what was expected', async () => {

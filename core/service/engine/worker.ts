@@ -29,7 +29,7 @@ export function createEngineWorker(send: (m: EngineToHost) => void, opts: { onSh
         const run = await new RunStore(m.runsDir).open(m.runId);
         const r = await runTraining(run, {
           onEvent: (event) => send({ type: 'event', runId: m.runId, event }),
-          control, resume: m.resume,
+          control, resume: m.resume, invocation: `app: ${m.resume ? 'resume' : 'start'} run ${m.runId}`,
           ...(m.epochsOverride !== undefined ? { epochsOverride: m.epochsOverride } : {}),
           ...(m.limit !== undefined ? { limit: m.limit } : {}),
         });

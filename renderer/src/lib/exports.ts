@@ -6,7 +6,7 @@ import type { ExportResult } from '../../../core/service/api.js';
 import type { RunSummary } from '../../../core/runs/types.js';
 import { api as defaultApi, toUiError, type UiApi } from './api.js';
 
-export type ExportKind = 'report' | 'pdf' | 'metrics-csv' | 'metrics-json' | 'model';
+export type ExportKind = 'report' | 'pdf' | 'metrics-csv' | 'metrics-json' | 'model' | 'model-onnx' | 'model-zip';
 
 export const EXPORT_LABELS: Record<ExportKind, string> = {
   report: 'Export report (HTML)',
@@ -14,10 +14,12 @@ export const EXPORT_LABELS: Record<ExportKind, string> = {
   'metrics-csv': 'Export metrics (CSV)',
   'metrics-json': 'Export metrics (JSON)',
   model: 'Export student model',
+  'model-onnx': 'Export student (ONNX)',
+  'model-zip': 'Export student (zip: TF.js + ONNX)',
 };
 
 /** Kinds that only make sense for one run. */
-export const SINGLE_RUN_KINDS: readonly ExportKind[] = ['metrics-csv', 'metrics-json', 'model'];
+export const SINGLE_RUN_KINDS: readonly ExportKind[] = ['metrics-csv', 'metrics-json', 'model', 'model-onnx', 'model-zip'];
 
 export interface ExportLink {
   label: string;
@@ -56,6 +58,8 @@ export function exportName(kind: ExportKind, runIds: readonly string[]): string 
     case 'metrics-csv': return `metrics-${runIds[0]}.csv`;
     case 'metrics-json': return `metrics-${runIds[0]}.json`;
     case 'model': return `student-${runIds[0]}`;
+    case 'model-onnx': return `student-${runIds[0]}.onnx`;
+    case 'model-zip': return `student-${runIds[0]}.zip`;
   }
 }
 
@@ -71,6 +75,8 @@ const FILTERS: Partial<Record<ExportKind, { name: string; extensions: string[] }
   pdf: { name: 'PDF document', extensions: ['pdf'] },
   'metrics-csv': { name: 'CSV', extensions: ['csv'] },
   'metrics-json': { name: 'JSON', extensions: ['json'] },
+  'model-onnx': { name: 'ONNX model', extensions: ['onnx'] },
+  'model-zip': { name: 'Zip archive', extensions: ['zip'] },
 };
 
 export class ExportError extends Error {
@@ -87,6 +93,8 @@ async function write(a: UiApi, kind: ExportKind, runIds: string[], dest: string)
     case 'metrics-csv': return a.exportMetrics(runIds[0]!, dest, 'csv');
     case 'metrics-json': return a.exportMetrics(runIds[0]!, dest, 'json');
     case 'model': return a.exportModel(runIds[0]!, dest);
+    case 'model-onnx': return a.exportModel(runIds[0]!, dest, 'onnx');
+    case 'model-zip': return a.exportModel(runIds[0]!, dest, 'zip');
   }
 }
 
