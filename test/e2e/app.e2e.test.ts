@@ -109,7 +109,8 @@ describe.skipIf(!!whyNot && !process.env.CI)('Attention Transfer Studio in Chrom
       }
       expect(label).toBe('nav:New run');
       await kb.keyboard.press('Enter');
-      await expect.poll(() => kb.getByTestId('wizard-step-dataset').isVisible()).toBe(true);
+      // The wizard opens once the engine listed its defaults, backends (GPU adapters probed on first call) and runs.
+      await expect.poll(() => kb.getByTestId('wizard-step-dataset').isVisible(), { timeout: 20_000 }).toBe(true);
       // The focused control shows a visible focus ring.
       await kb.getByLabel('Dataset path', { exact: true }).focus();
       const outline = await kb.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);

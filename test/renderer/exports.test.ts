@@ -1,4 +1,4 @@
-import { describe, expect, it, vi, beforeEach } from 'vitest';
+import { afterEach, describe, expect, it, vi, beforeEach } from 'vitest';
 import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
 import { fakeApi, resetFakeApi, summary, FakeApiError } from './compareFakes.js';
 
@@ -30,7 +30,9 @@ describe('export names and paths', () => {
 });
 
 describe('browser exports', () => {
-  beforeEach(() => resetFakeApi('browser'));
+  // Downloads start by themselves: jsdom cannot navigate to them, so the click is only recorded.
+  beforeEach(() => { resetFakeApi('browser'); vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {}); });
+  afterEach(() => vi.restoreAllMocks());
 
   it('writes the report under <run.dir>/exports, starts its download and shows a download link', async () => {
     const run = summary('r1');
