@@ -122,6 +122,8 @@ describe.skipIf(!!whyNot && !process.env.CI)('Attention Transfer Studio in Chrom
       await kb.keyboard.press('Enter');
       await expect.poll(() => kb.getByTestId('wizard-step-teacher').isVisible()).toBe(true);
     } finally {
+      // Leave no kept draft behind: the next test's wizard starts from an empty form.
+      await kb.evaluate(() => localStorage.clear()).catch(() => undefined);
       await kb.close();
     }
   });
