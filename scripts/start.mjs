@@ -39,12 +39,14 @@ if (runtime.ok) {
 } else {
   console.log(runtime.reason);
   const imp = (f) => import(pathToFileURL(dist(f)).href);
-  const [{ startServer, defaultStaticDir }, { createService, childProcessEngine }, { defaultRunsDir }] =
-    await Promise.all([imp('serve/index.js'), imp('core/service/index.js'), imp('cli/runsDir.js')]);
+  const [{ startServer, defaultStaticDir }, { createService, childProcessEngine }, { defaultRunsDir }, { defaultPdfRenderer }] =
+    await Promise.all([imp('serve/index.js'), imp('core/service/index.js'), imp('cli/runsDir.js'), imp('core/report/chromiumPdf.js')]);
   const runsDir = defaultRunsDir(process.env);
   // Training in a child process, as in the desktop app: a crash there cannot stop the server.
   // Exports and folder listings confined to the runs folder and the working folder, as `atstudio serve`.
-  const api = createService({ runsDir, engine: childProcessEngine(), fileRoots: [runsDir, process.cwd()], listAlso: ['/usr/share/datasets'] });
+  // PDFs with Chromium where it is installed, as `atstudio serve` (without it Export PDF said Chromium was missing).
+  const renderPdf = defaultPdfRenderer(process.env);
+  const api = createService({ runsDir, engine: childProcessEngine(), fileRoots: [runsDir, process.cwd()], listAlso: ['/usr/share/datasets'], ...(renderPdf ? { renderPdf } : {}) });
   const port = process.env.ATSTUDIO_PORT !== undefined ? Number(process.env.ATSTUDIO_PORT) : 7860;
   let server;
   try {

@@ -125,6 +125,11 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], schema?: unkn
         break;
       }
       case 'too_small':
+        // An empty required text ("data.path: too small (expected at least 1 character…)") is simply empty.
+        if (iss.origin === 'string' && Number(iss.minimum) === 1) {
+          out.push({ path, message: 'empty (a value is required)' });
+          break;
+        }
         out.push({ path, message: `too small (expected ${bound(iss.origin, iss.inclusive, '≥', iss.minimum)}, got ${describeValue(input)})` });
         break;
       case 'too_big':

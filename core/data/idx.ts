@@ -18,7 +18,9 @@ export function parseIdxHeader(bytes: Uint8Array, file: string, kind: 'images' |
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
   if (magic !== expected) {
-    throw new DataError(file, `wrong magic number ${hex(magic)}, expected ${hex(expected)} (${what})`);
+    // Said as what the file is not: "wrong magic number 0x67617262" meant nothing to a person.
+    const text = [0, 1, 2, 3].map((i) => bytes[i]!).every((b) => b >= 0x20 && b < 0x7f) ? ` ("${String.fromCharCode(...bytes.subarray(0, 4))}…", text)` : '';
+    throw new DataError(file, `not an ${what} file: it starts with ${hex(magic)}${text} where ${what} files start with ${hex(expected)}; check that this is the right file of the dataset`);
   }
   const ndims = bytes[3];
   const headerBytes = 4 + 4 * ndims;

@@ -1,16 +1,10 @@
 // Attention maps as PNG data URIs: the map, upsampled, in a colour scale over the (grayed) probe image.
 import { PNG } from 'pngjs';
+import { inferno } from './inferno.js';
 
-/** A perceptually ordered scale, dark blue → cyan → yellow → red (value in [0,1]). */
-const STOPS: [number, number, number][] = [[20, 20, 120], [0, 160, 220], [90, 210, 120], [250, 220, 40], [220, 30, 30]];
-
+/** The app's colour map (inferno-like), so a map in a report looks as it did on the dashboard. */
 export function colorAt(v: number): [number, number, number] {
-  const t = Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * (STOPS.length - 1);
-  const i = Math.min(STOPS.length - 2, Math.floor(t));
-  const f = t - i;
-  const a = STOPS[i];
-  const b = STOPS[i + 1];
-  return [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * f)) as [number, number, number];
+  return inferno(v);
 }
 
 /** Bilinear sample of a row-major h×w map at (y, x) in map coordinates. */

@@ -1,5 +1,6 @@
 // One self-contained HTML report for one or more runs: inline CSS, inline SVG charts, PNG data URIs.
 // Nothing is fetched (no scripts, no links to other hosts), so it opens offline and can be mailed.
+import { perClassPR } from '../eval/precisionRecall.js';
 import { confusionTable } from './confusion.js';
 import { escapeHtml, fmtNum, fmtPct } from './escape.js';
 import { attentionOverlayPng, pngDataUri } from './heatmap.js';
@@ -14,7 +15,7 @@ th{background:#f5f5f5}.cm td{text-align:right;min-width:28px}.charts{display:fle
 .ct{font-size:13px;font-weight:600}.tk{font-size:10px;fill:#555}.maps{display:flex;flex-wrap:wrap;gap:16px}
 figure{margin:0}figcaption{font-size:11px;color:#555;max-width:220px}.warn{color:#a40}code{font-size:12px}
 img{image-rendering:auto;border:1px solid #ccc}
-@media print{body{margin:0 auto;max-width:none;font-size:12px}figure,table,svg,.charts>*,.maps>*{break-inside:avoid;page-break-inside:avoid}
+@page{size:A4;margin:14mm}@media print{body{margin:0 auto;max-width:none;font-size:12px}figure,table,svg,.charts>*,.maps>*{break-inside:avoid;page-break-inside:avoid}
 h2,h3{break-after:avoid;page-break-after:avoid}th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}`;
 
 function kv(rows: [string, unknown][]): string {
@@ -81,6 +82,7 @@ function resultsTable(r: ReportRun): string {
 function attentionSection(r: ReportRun): string {
   const snap = r.snapshot;
   if (!snap || snap.pairs.length === 0) return '<p>No attention snapshot yet.</p>';
+  const withTeacher = r.config.method !== 'baseline' && !!r.config.teacher;
   const pngs = r.probes?.pngs ?? [];
   const classes = r.probes?.classes ?? [];
   const figs = snap.pairs.map((p) => {
@@ -88,10 +90,16 @@ function attentionSection(r: ReportRun): string {
     const img = (map: number[], who: string) =>
       `<img width="96" height="96" alt="${escapeHtml(`${who} attention, probe ${p.probe}`)}" src="${pngDataUri(attentionOverlayPng(map, p.h, p.w, probe))}">`;
     const original = probe ? `<img width="96" height="96" alt="probe ${p.probe}" src="${pngDataUri(probe)}">` : '';
+    // A baseline has no teacher: its snapshot pairs the student's tap with itself, so no "teacher" map.
+    if (!withTeacher) {
+      return `<figure>${original}${img(p.studentMap, 'student')}`
+        + `<figcaption>probe ${p.probe}${classes[p.probe] ? ` (${escapeHtml(classes[p.probe])})` : ''}: image, student ${escapeHtml(p.student)} — ${p.h}×${p.w}</figcaption></figure>`;
+    }
     return `<figure>${original}${img(p.teacherMap, 'teacher')}${img(p.studentMap, 'student')}`
       + `<figcaption>probe ${p.probe}${classes[p.probe] ? ` (${escapeHtml(classes[p.probe])})` : ''}: image, teacher ${escapeHtml(p.teacher)}, student ${escapeHtml(p.student)} — ${p.h}×${p.w}</figcaption></figure>`;
   });
-  return `<p>${escapeHtml(snap.phase)} phase, epoch ${snap.epoch}: the image, the teacher's map and the student's map for each hint pair (red = most attention).</p><div class="maps">${figs.join('')}</div>`;
+  const what = withTeacher ? "the image, the teacher's map and the student's map for each hint pair" : "the image and the student's map at each tap (a baseline has no teacher)";
+  return `<p>${escapeHtml(snap.phase)} phase, epoch ${snap.epoch}: ${what} (bright = most attention).</p><div class="maps">${figs.join('')}</div>`;
 }
 
 function runSection(r: ReportRun): string {
@@ -101,7 +109,14 @@ function runSection(r: ReportRun): string {
 <h3>Configuration</h3>${configTable(r)}
 <h3>Environment</h3>${environmentTable(r)}
 <h3>Confusion matrix (${last ? `${escapeHtml(last.phase)}, epoch ${last.epoch}` : 'none'})</h3>${last ? confusionTable(last.test.confusion, classNamesFor(r)) : '<p>No epoch finished yet.</p>'}
+${last && last.test.confusion.length ? prTable(last.test.confusion, classNamesFor(r)) : ''}
 <h3>Attention maps</h3>${attentionSection(r)}</section>`;
+}
+
+/** Per-class precision and recall of a confusion matrix. */
+function prTable(confusion: number[][], classes: string[]): string {
+  const rows = perClassPR(confusion).map((c, i) => `<tr><th>${escapeHtml(classes[i] ?? String(i))}</th><td>${fmtPct(c.precision)}</td><td>${fmtPct(c.recall)}</td><td>${c.support}</td></tr>`);
+  return `<h3>Precision and recall per class</h3><table class="pr"><tr><th>class</th><th>precision</th><th>recall</th><th>test images</th></tr>${rows.join('')}</table>`;
 }
 
 /** Class names by index: from the saved model's meta.json, else those the probes name, else numbers. */

@@ -23,7 +23,9 @@ export function lineChart(opts: { title: string; xLabel: string; series: Series[
   const H = opts.height ?? 240;
   const m = { l: 52, r: 12, t: 24, b: 36 };
   const pts = opts.series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
-  const head = `<svg width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(opts.title)}">`
+  // The legend goes below the plot, never over it (a box over the plot hid the curves' start).
+  const legendH = pts.length ? opts.series.length * 13 + 6 : 0;
+  const head = `<svg width="${W}" height="${H + legendH}" viewBox="0 0 ${W} ${H + legendH}" role="img" aria-label="${escapeHtml(opts.title)}">`
     + `<text x="${W / 2}" y="16" text-anchor="middle" class="ct">${escapeHtml(opts.title)}</text>`;
   if (pts.length === 0) return `${head}<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no data yet</text></svg>`;
   let [x0, x1] = [Math.min(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[0]))];
@@ -48,15 +50,11 @@ export function lineChart(opts: { title: string; xLabel: string; series: Series[
     if (p.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${p.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`);
     for (const [x, y] of p) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${color}"/>`);
   });
-  // The legend last, on a light box, so lines never run through it: a short line of each colour, then the name.
-  const longest = Math.max(...opts.series.map((s) => s.name.length));
-  const boxW = Math.min(W - m.l - m.r - 8, 30 + longest * 6);
-  parts.push(`<rect x="${m.l + 4}" y="${m.t + 4}" width="${boxW}" height="${opts.series.length * 13 + 6}" fill="#fff" fill-opacity="0.85" stroke="#ddd"/>`);
   opts.series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length];
-    const y = m.t + 14 + i * 13;
-    parts.push(`<line x1="${m.l + 8}" x2="${m.l + 24}" y1="${y - 4}" y2="${y - 4}" stroke="${color}" stroke-width="3"/>`
-      + `<text x="${m.l + 28}" y="${y}" class="tk">${escapeHtml(s.name)}</text>`);
+    const y = H + 8 + i * 13;
+    parts.push(`<line x1="${m.l}" x2="${m.l + 16}" y1="${y - 4}" y2="${y - 4}" stroke="${color}" stroke-width="3"/>`
+      + `<text x="${m.l + 20}" y="${y}" class="tk">${escapeHtml(s.name)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('');

@@ -58,14 +58,19 @@ export interface ReplicateGroup {
 /** Groups of two or more runs that repeat one experiment with different seeds, in the order first seen. */
 export function replicateGroups(rows: ReplicateInput[]): ReplicateGroup[] {
   const by = new Map<string, ReplicateInput[]>();
+  const seen = new Set<string>();
   for (const r of rows) {
+    if (seen.has(r.runId)) continue; // a run listed twice is still one sample
+    seen.add(r.runId);
     const list = by.get(r.replicateKey);
-    if (list) list.push(r);
+    // One run per seed: a second run with a seed already in the group re-runs it ("Seeds 1, 2, 3, 1"), it is
+    // not another sample of the seed's spread.
+    if (list) { if (!list.some((x) => x.seed === r.seed)) list.push(r); }
     else by.set(r.replicateKey, [r]);
   }
   const out: ReplicateGroup[] = [];
   for (const [key, list] of by) {
-    if (new Set(list.map((r) => r.seed)).size < 2) continue; // the same seed twice is a re-run, not a replicate
+    if (list.length < 2) continue;
     const of = (k: 'bestTop1' | 'lastTop1') => {
       const vals = list.map((r) => r[k]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
       return vals.length ? { [k]: spread(vals) } : {};

@@ -171,6 +171,7 @@ export class RunStore {
       models: describeModels(config),
       student: describeModel(config.student.model),
       ...(config.teacher ? { teacher: describeTeacher(config.teacher) } : {}),
+      ...(config.teacher?.source === 'run' ? { teacherRun: { id: config.teacher.run, role: config.teacher.role ?? 'student' } } : {}),
       dataset: config.data.path,
       seed: config.seed,
       phase: status.phase,

@@ -81,6 +81,8 @@ export interface RunSummary {
   models: string; // `WRN-16-1 ← WRN-16-2`
   student: string;
   teacher?: string;
+  /** The finished run whose network is this run's teacher (config teacher.source 'run'). */
+  teacherRun?: { id: string; role: 'student' | 'teacher' };
   dataset: string;
   seed: number;
   phase: Phase | null;

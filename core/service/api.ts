@@ -103,9 +103,26 @@ export interface ComparisonRow {
   agreement?: number;
   trainSeconds?: number;
   backend?: string;
+  /** What a comparison must mention when it differs between runs (core/runs/settings.ts). */
+  settings?: Record<string, string>;
 }
 
 export interface ExportResult { path: string; bytes: number }
+
+/** One network's answer on a "Try it" image. */
+export interface TryNetResult {
+  /** The most probable classes, most probable first (softmax of the logits). */
+  top: { label: number; className?: string; p: number }[];
+  /** Σ|A|² attention at each tap, row-major, scaled to [0,1] for display. */
+  maps: { tap: string; h: number; w: number; map: number[] }[];
+}
+
+export interface TryImageResult {
+  student: TryNetResult;
+  /** The run's teacher, where it has one whose model is on disk. */
+  teacher?: TryNetResult;
+  classes?: string[];
+}
 
 export interface AttentionPreviewRequest {
   data: { path: string; format?: DatasetFormat | 'auto' };
@@ -198,6 +215,8 @@ export interface AtStudioApi {
   // Wizard previews, estimates, PDF, file browsing (serve mode)
   previewAttention(req: AttentionPreviewRequest): Promise<AttentionPreview>;
   estimateDuration(config: unknown): Promise<DurationEstimate>;
+  /** "Try it": a finished run's student (and teacher) on an image (PNG or JPEG, base64). */
+  tryImage(runId: string, imageBase64: string): Promise<TryImageResult>;
   exportReportPdf(runIds: string[], destPath: string): Promise<ExportResult>; // rejects 'unavailable' without a PDF renderer
   listDirectory(path?: string): Promise<DirectoryListing>;
 
@@ -214,4 +233,5 @@ export const API_METHODS: readonly ApiMethod[] = [
   'getSnapshots', 'getProbes', 'getLog', 'compareRuns', 'exportReport', 'exportModel', 'exportMetrics',
   'previewAttention', 'estimateDuration', 'exportReportPdf', 'listDirectory',
   'validateStudy', 'startStudy', 'listStudies', 'getStudy', 'cancelStudy', 'resumeStudy', 'exportStudyReport',
+  'tryImage',
 ];

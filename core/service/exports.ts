@@ -39,11 +39,16 @@ function csvCell(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** One row per epoch (teacher phase first), flat columns; a re-run epoch counts once (its later line). */
+/**
+ * One row per epoch (teacher phase first), flat columns; a re-run epoch counts once (its later line).
+ * A column no epoch has a value for is left out (top-5 exists only beyond 10 classes, validation only with a split).
+ */
 export function metricsCsv(epochs: EpochMetric[]): string {
   const rows = epochs.map((m) => [m.phase, m.epoch, m.epochs, m.train.loss, m.train.acc, m.test.loss, m.test.top1, m.test.top5,
-    m.test.agreement, m.validation?.loss, m.validation?.top1, m.lr, m.seconds, m.time].map(csvCell).join(','));
-  return `${[CSV_COLUMNS.join(','), ...rows].join('\n')}\n`;
+    m.test.agreement, m.validation?.loss, m.validation?.top1, m.lr, m.seconds, m.time]);
+  const keep = CSV_COLUMNS.map((_, i) => i < 7 || rows.some((r) => r[i] !== undefined && r[i] !== null));
+  const pick = <T>(r: readonly T[]) => r.filter((_, i) => keep[i]);
+  return `${[pick(CSV_COLUMNS).join(','), ...rows.map((r) => pick(r).map(csvCell).join(','))].join('\n')}\n`;
 }
 
 export async function exportRunMetrics(run: RunHandle, dest: string, format: 'csv' | 'json'): Promise<ExportResult> {

@@ -1,6 +1,7 @@
 // The application service: the one API the wizard, dashboard and reports use, over the core modules.
 // Runs go through a queue and an engine host (one run at a time per engine); everything a run shows is
 // read back from its folder, so a new service on the same runs folder picks up where the last one stopped.
+import { comparableSettings } from '../runs/settings.js';
 import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -35,6 +36,7 @@ import { ensureServiceBackend } from './tfReady.js';
 import { listDirectory } from './directory.js';
 import { estimateDuration } from './estimate.js';
 import { clearPreviewCache, previewAttention } from './preview.js';
+import { tryImage } from './tryIt.js';
 import { datasetView, modelEstimate, teacherFileView, validateRunConfig } from './wizard.js';
 import { ServiceStudies } from './studies.js';
 import type { RemoteRunQueue } from '../queue/remoteRuns.js';
@@ -515,6 +517,7 @@ class Service {
         ...(agreement !== undefined ? { agreement } : {}),
         trainSeconds,
         ...(backend.name ? { backend: backend.name } : {}),
+        settings: comparableSettings(run.config),
       });
     }
     return rows;
@@ -693,6 +696,7 @@ class Service {
         return exportRunMetrics(await self.open(id), self.paths.check(dest, 'metrics file', 'write'), format);
       }),
       previewAttention: guard(withTf((req) => previewAttention(req, { paths: self.paths, store: self.store }))),
+      tryImage: guard(withTf((id: string, image: string) => tryImage(id, image, { store: self.store }))),
       estimateDuration: guard((c: unknown) => estimateDuration(c, { paths: self.paths, store: self.store, busy: () => self.active !== null })),
       exportReportPdf: guard((ids: string[], dest: string) => self.exportReportPdf(ids, dest)),
       validateStudy: guard(withTf((c: unknown) => self.studies.validate(c))),

@@ -42,8 +42,12 @@ export type HttpApi = AtStudioApi & {
   /** Closes the event socket and stops reconnecting (listeners stay registered but receive nothing). */
   close(): void;
   /** 'open' while the event socket is connected. */
-  readonly connection: 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+  readonly connection: ConnectionState;
+  /** Calls `fn` on every change of `connection` (the UI's "connection lost" banner); returns the unsubscribe. */
+  onConnection(fn: (state: ConnectionState) => void): () => void;
 };
+
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 const OPEN = 1;
 
@@ -87,7 +91,13 @@ export function createHttpClient(baseUrl?: string, opts: HttpClientOptions = {})
   const listeners = new Set<{ fn: EventListener; runId?: string }>();
   const keys = new Map<string, number>();
   let socket: WebSocketLike | null = null;
-  let state: HttpApi['connection'] = 'idle';
+  let state: ConnectionState = 'idle';
+  const stateListeners = new Set<(s: ConnectionState) => void>();
+  function setState(next: ConnectionState): void {
+    if (next === state) return;
+    state = next;
+    for (const fn of [...stateListeners]) fn(next);
+  }
   let delay = minDelay;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   let pingTimer: ReturnType<typeof setInterval> | null = null;
@@ -110,11 +120,11 @@ export function createHttpClient(baseUrl?: string, opts: HttpClientOptions = {})
     const url = new URL('events', base);
     url.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
     if (opts.token) url.searchParams.set('token', opts.token);
-    state = state === 'idle' ? 'connecting' : 'reconnecting';
+    setState(state === 'idle' ? 'connecting' : 'reconnecting');
     const ws = new Ws(url.toString());
     socket = ws;
     ws.onopen = () => {
-      state = 'open';
+      setState('open');
       delay = minDelay;
       lastMessage = Date.now();
       for (const key of keys.keys()) ws.send(subMessage('subscribe', key));
@@ -150,10 +160,10 @@ export function createHttpClient(baseUrl?: string, opts: HttpClientOptions = {})
       socket = null;
       stopTimers();
       if (closedByUser || listeners.size === 0) {
-        state = closedByUser ? 'closed' : 'idle';
+        setState(closedByUser ? 'closed' : 'idle');
         return;
       }
-      state = 'reconnecting';
+      setState('reconnecting');
       reconnectTimer = setTimeout(() => {
         reconnectTimer = null;
         connect();
@@ -192,7 +202,7 @@ export function createHttpClient(baseUrl?: string, opts: HttpClientOptions = {})
       }
       if (listeners.size === 0) {
         disconnect();
-        if (!closedByUser) state = 'idle';
+        if (!closedByUser) setState('idle');
       }
     };
   }
@@ -202,8 +212,12 @@ export function createHttpClient(baseUrl?: string, opts: HttpClientOptions = {})
   api.subscribe = subscribe;
   api.close = () => {
     closedByUser = true;
-    state = 'closed';
+    setState('closed');
     disconnect();
+  };
+  api.onConnection = (fn: (s: ConnectionState) => void) => {
+    stateListeners.add(fn);
+    return () => { stateListeners.delete(fn); };
   };
   Object.defineProperty(api, 'connection', { get: () => state, enumerable: true });
   return api as unknown as HttpApi;

@@ -82,6 +82,8 @@ describe('parseRunConfig errors', () => {
     expect(err.message).toContain('my-run.json');
     expect(err.message).toContain('training.lr: wrong type (expected number, got string "0.1")');
     expect(err.message).toContain('training.batchSize: too small (expected a number > 0, got 0)');
+    // An empty path is said to be empty, not "too small (expected at least 1 character)".
+    expect(issuesOf({ ...minimal, data: { path: '' } }).message).toContain('data.path: empty (a value is required)');
     expect(err.message).toContain('attention.form: not an allowed value (expected "code" | "paper", got "norm")');
     expect(err.issues).toHaveLength(3);
   });

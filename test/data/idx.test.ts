@@ -133,10 +133,13 @@ describe('broken IDX files', () => {
   it('wrong magic number', async () => {
     const d = dataset('magic', { 'train-images-idx3-ubyte': idxLabels([1, 2, 3, 4]) });
     const f = path.join(d, 'train-images-idx3-ubyte');
-    await fails(loadDataset(d), f, 'wrong magic number 0x00000801, expected 0x00000803 (IDX images)');
-    await fails(inspectDataset(d), f, 'wrong magic number 0x00000801');
+    await fails(loadDataset(d), f, 'not an IDX images file: it starts with 0x00000801 where IDX images files start with 0x00000803; check that this is the right file of the dataset');
+    await fails(inspectDataset(d), f, 'not an IDX images file: it starts with 0x00000801');
     const d2 = dataset('magic-gz', { 'train-labels-idx1-ubyte': idxImages(4, 2, 3) });
-    await fails(loadDataset(d2), path.join(d2, 'train-labels-idx1-ubyte'), 'wrong magic number 0x00000803, expected 0x00000801 (IDX labels)');
+    await fails(loadDataset(d2), path.join(d2, 'train-labels-idx1-ubyte'), 'not an IDX labels file: it starts with 0x00000803 where IDX labels files start with 0x00000801');
+    // A text file where an IDX file belongs: its first bytes are shown as text.
+    const d3 = dataset('magic-text', { 'train-images-idx3-ubyte': new TextEncoder().encode('garbage, not images at all') });
+    await fails(loadDataset(d3), path.join(d3, 'train-images-idx3-ubyte'), 'it starts with 0x67617262 ("garb…", text) where IDX images files start with 0x00000803');
   });
 
   it('truncated images: raw, raw with limit, and gzipped', async () => {

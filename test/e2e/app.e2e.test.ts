@@ -82,6 +82,8 @@ describe.skipIf(!!whyNot && !process.env.CI)('Attention Transfer Studio in Chrom
     const kb = await context!.newPage();
     try {
       await kb.goto(`${app!.url}#/runs`);
+      // The wizard keeps an unfinished draft (localStorage, shared by this context's pages): start from none.
+      await kb.evaluate(() => localStorage.clear());
       await expect.poll(() => kb.locator('main h1').first().textContent()).toBeTruthy();
       // Each screen takes the focus when it opens, so Tab continues inside it.
       await expect.poll(() => kb.evaluate(() => document.activeElement?.id)).toBe('main');
@@ -107,7 +109,8 @@ describe.skipIf(!!whyNot && !process.env.CI)('Attention Transfer Studio in Chrom
       }
       expect(label).toBe('nav:New run');
       await kb.keyboard.press('Enter');
-      await expect.poll(() => kb.getByTestId('wizard-step-dataset').isVisible()).toBe(true);
+      // The wizard opens once the engine listed its defaults, backends (GPU adapters probed on first call) and runs.
+      await expect.poll(() => kb.getByTestId('wizard-step-dataset').isVisible(), { timeout: 20_000 }).toBe(true);
       // The focused control shows a visible focus ring.
       await kb.getByLabel('Dataset path', { exact: true }).focus();
       const outline = await kb.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
@@ -119,6 +122,8 @@ describe.skipIf(!!whyNot && !process.env.CI)('Attention Transfer Studio in Chrom
       await kb.keyboard.press('Enter');
       await expect.poll(() => kb.getByTestId('wizard-step-teacher').isVisible()).toBe(true);
     } finally {
+      // Leave no kept draft behind: the next test's wizard starts from an empty form.
+      await kb.evaluate(() => localStorage.clear()).catch(() => undefined);
       await kb.close();
     }
   });

@@ -122,6 +122,8 @@ export async function wizardAtRun(page: Page, app: App, plan: RunPlan): Promise<
 
   await page.getByLabel('Method', { exact: true }).selectOption('at');
   await page.getByLabel('Attention function', { exact: true }).selectOption('sum-p');
+  // p and β sit under "Advanced" with the paper's values.
+  await page.getByTestId('attention-advanced').locator('summary').click();
   await fill(page, 'p', '2');
   await fill(page, 'β (AT weight)', '1000');
   const preview = page.getByTestId('attention-preview');
@@ -135,6 +137,10 @@ export async function wizardAtRun(page: Page, app: App, plan: RunPlan): Promise<
   await screenshot(page, 'wizard-hints');
   await next(page, 'training');
 
+  // The presets, timed on this machine; this test's tiny recipe goes under Custom.
+  await expect.poll(() => page.getByTestId('preset-quick').textContent(), { timeout: 60_000 }).toMatch(/epochs, batch \d+.*about .+ here/);
+  await screenshot(page, 'wizard-training-presets');
+  await page.getByRole('radio', { name: /^Custom/ }).check();
   await fill(page, 'Epochs', String(plan.epochs));
   await fill(page, 'Batch size', String(plan.batchSize));
   await fill(page, 'Learning rate', String(plan.lr));
@@ -205,6 +211,26 @@ export async function checkFinishedDashboard(page: Page, app: App, runId: string
   await page.keyboard.press('End');
   await expect.poll(() => firstMap.getAttribute('data-checksum')).toBe(last);
   await screenshotBothThemes(page, 'dashboard-done');
+
+  // Try it: one of the run's own probe images, as a person would pick a file.
+  const probes = await app.call<{ pngBase64: string[] }>('getProbes', runId);
+  await page.getByTestId('try-file').setInputFiles({ name: 'probe.png', mimeType: 'image/png', buffer: Buffer.from(probes.pngBase64[0]!, 'base64') });
+  const student = page.getByTestId('try-student');
+  await expect.poll(() => student.locator('ol li').count(), { timeout: 60_000, message: 'the student\'s top 3' }).toBe(3);
+  await expect.poll(() => page.getByTestId('try-teacher').locator('ol li').count()).toBe(3);
+  expect(await student.textContent()).toMatch(/\d+\.\d%/);
+  await screenshot(page, 'dashboard-try-it');
+}
+
+/** The page does not scroll sideways in an 800 px wide window. */
+export async function noSidewaysScroll(page: Page, what: string): Promise<void> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 800, height: before?.height ?? 900 });
+  await page.waitForTimeout(300); // layout and charts settle
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  await screenshot(page, `${what}-800px`);
+  if (before) await page.setViewportSize(before);
+  expect(width, `${what} at 800 px scrolls sideways`).toBeLessThanOrEqual(800);
 }
 
 /** Runs library → Duplicate → method Baseline, new name → Start; waits until it is done; returns its id. */
@@ -245,6 +271,7 @@ export async function compareFromLibrary(page: Page, app: App, names: string[]):
   await page.goto(`${app.url}#/runs`);
   await expect.poll(() => page.getByTestId('run-row').count()).toBe(names.length);
   await screenshotBothThemes(page, 'runs-library');
+  await noSidewaysScroll(page, 'runs-library');
   for (const n of names) await page.getByLabel(`Select ${n}`, { exact: true }).check();
   await page.getByRole('button', { name: 'Compare selected' }).click();
   await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/compare\?ids=/);
@@ -262,7 +289,10 @@ export async function checkCompare(page: Page, runs: { id: string; name: string 
   await expect.poll(() => attr(page.getByTestId('compare-chart-top1'), 'data-points').then(Number)).toBeGreaterThanOrEqual(2 * runs.length);
   await expect.poll(() => attr(page.getByTestId('compare-chart-loss'), 'data-points').then(Number)).toBeGreaterThanOrEqual(2 * runs.length);
   await expect.poll(() => page.getByTestId('compare-attention').locator('canvas').count()).toBeGreaterThan(0);
+  // One seed each: no accuracy is called best; the runs differ in method only.
+  expect(await table.locator('td[data-col="bestTop1"][data-best]').count()).toBe(0);
   await screenshotBothThemes(page, 'compare');
+  // Not yet: Compare still measures 1077 px wide in an 800 px window (an invisible element; see the report).
 }
 
 /** "Export report (HTML)" on the page; fetches it through its link, checks it, saves it; returns the file. */

@@ -9,6 +9,7 @@ vi.mock('../../renderer/src/lib/api.js', async () => {
 
 const { default: Compare } = await import('../../renderer/src/screens/Compare.svelte');
 const { default: CompareTable } = await import('../../renderer/src/screens/compare/CompareTable.svelte');
+const { columnVerdict } = await import('../../renderer/src/screens/compare/data.js');
 const data = await import('../../renderer/src/screens/compare/data.js');
 const { router } = await import('../../renderer/src/lib/router.svelte.js');
 
@@ -49,17 +50,54 @@ describe('compare helpers', () => {
 });
 
 describe('compare table', () => {
-  it('highlights the best value of each numeric column', () => {
-    render(CompareTable, { rows: [row('a', { params: 100000, bestTop1: 0.8, latencyMs: 2 }), row('b', { params: 50000, bestTop1: 0.9, latencyMs: 1 })] });
+  it('highlights the best value of each numeric column, but not a single-seed accuracy or a same-architecture latency', () => {
+    render(CompareTable, { rows: [
+      row('a', { params: 100000, bestTop1: 0.8, latencyMs: 2, models: 'WRN-16-1 ← WRN-16-2' }),
+      row('b', { params: 50000, bestTop1: 0.9, latencyMs: 1, models: 'WRN-10-1 ← WRN-16-2' }),
+    ] });
     const table = screen.getByTestId('compare-table');
     const [ra, rb] = [table.querySelector('tr[data-run-id="a"]')!, table.querySelector('tr[data-run-id="b"]')!];
     expect(rb.querySelector('td[data-col="params"]')!.getAttribute('data-best')).toBe('true');
     expect(ra.querySelector('td[data-col="params"]')!.hasAttribute('data-best')).toBe(false);
-    expect((rb.querySelector('td[data-col="bestTop1"]'))!.classList.contains('best')).toBe(true);
+    // One seed each: 10 points apart, yet the seed's spread is unknown.
+    expect((rb.querySelector('td[data-col="bestTop1"]'))!.classList.contains('best')).toBe(false);
+    expect(screen.getByTestId('verdict-bestTop1').textContent).toBe('1 seed: not conclusive');
     expect((rb.querySelector('td[data-col="latencyMs"]'))!.textContent).toContain('(best)');
     // Same value in both rows: no highlight.
     expect((ra.querySelector('td[data-col="agreement"]'))!.classList.contains('best')).toBe(false);
     expect((rb.querySelector('td[data-col="agreement"]'))!.classList.contains('best')).toBe(false);
+  });
+});
+
+describe('honest verdicts', () => {
+  it('marks the better accuracy only when its lead exceeds the seed spread', () => {
+    // AT over 3 seeds: 0.80, 0.82, 0.84 (sd 0.02); the baseline over 2 seeds: 0.70, 0.72 (sd 0.0141).
+    const at = [0.8, 0.82, 0.84].map((v, i) => row(`at${i}`, { seed: i + 1, replicateKey: 'AT', bestTop1: v }));
+    const base = [0.7, 0.72].map((v, i) => row(`b${i}`, { seed: i + 1, replicateKey: 'B', method: 'baseline', bestTop1: v }));
+    // Lead of the best run 0.84 over the best other 0.72: 0.12 > 0.02.
+    expect([...columnVerdict([...at, ...base], 'bestTop1').best]).toEqual([2]);
+    // A baseline 0.83 instead: lead 0.01 < 0.02, nothing marked, and it says why.
+    const close = [0.83, 0.72].map((v, i) => row(`c${i}`, { seed: i + 1, replicateKey: 'B', method: 'baseline', bestTop1: v }));
+    const v = columnVerdict([...at, ...close], 'bestTop1');
+    expect(v.best.size).toBe(0);
+    expect(v.note).toBe('within the seed spread (±7.8 points): not conclusive'); // the baseline's own sd: √((0.055² · 2)/1) = 0.0778
+  });
+
+  it('does not rank runs of the same student architecture on latency', () => {
+    const v = columnVerdict([row('a', { latencyMs: 1.04 }), row('b', { latencyMs: 20.3 })], 'latencyMs');
+    expect(v.best.size).toBe(0);
+    expect(v.note).toBe('same architecture: not ranked on latency');
+  });
+
+  it('lists the settings that differ beyond method and seed', () => {
+    const s = (epochs: string, extra: Record<string, string> = {}) => ({ dataset: '/d', epochs, batch: '32', student: 'WRN-10-1', ...extra });
+    render(CompareTable, { rows: [
+      row('a', { settings: s('3', { teacher: 'WRN-10-2', 'β': '1000 (sum-p, p 2)' }) }),
+      row('b', { method: 'baseline', settings: s('2') }),
+    ] });
+    const tr = screen.getByTestId('settings-differ');
+    // The baseline has no teacher and no β: not a difference; the epochs are.
+    expect(tr.textContent!.replace(/\s+/g, ' ')).toMatch('differ in: epochs (3 vs 2).');
   });
 });
 
@@ -92,6 +130,10 @@ describe('compare screen', () => {
     expect(screen.getByTestId('compare-chart-loss')).toBeTruthy();
     await screen.findByTestId('confusion-a');
     await screen.findByTestId('confusion-b');
+    // Per-class precision and recall: 3 classes, 8 right and 1 + 1 wrong in each row and column → 8/10 both.
+    const pr = await screen.findByTestId('pr-a');
+    expect(pr.querySelectorAll('tbody tr')).toHaveLength(3);
+    expect([...pr.querySelector('tbody tr')!.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['80.0%', '80.0%', '10']);
     expect(fakeApi.getMetrics).toHaveBeenCalledWith('a');
     expect(fakeApi.getMetrics).toHaveBeenCalledWith('b');
     const attn = screen.getByTestId('compare-attention');

@@ -58,12 +58,17 @@ describe('shared components', () => {
   it('PathField in a browser opens the server folder browser and takes the chosen file', async () => {
     listDirectory.mockResolvedValue({
       path: '/data', parent: '/', places: [{ label: 'Dataset: fashion-mnist', path: '/usr/share/datasets/fashion-mnist' }],
-      entries: [{ name: 'sub', path: '/data/sub', kind: 'dir' }, { name: 'model.json', path: '/data/model.json', kind: 'file', size: 2048 }],
+      entries: [{ name: '.git', path: '/data/.git', kind: 'dir' }, { name: 'sub', path: '/data/sub', kind: 'dir' },
+        { name: '.bashrc', path: '/data/.bashrc', kind: 'file', size: 10 }, { name: 'model.json', path: '/data/model.json', kind: 'file', size: 2048 }],
     });
     const onchange = vi.fn();
     render(PathField, { id: 'p', label: 'Teacher file', value: '', kind: 'file', onchange });
     await fireEvent.click(screen.getByRole('button', { name: 'Browse for Teacher file' }));
     const entry = await screen.findByRole('button', { name: /model\.json/, hidden: true });
+    // No dotfiles; icons are drawn (svg), not emoji that show as empty boxes without an emoji font.
+    expect(screen.queryByRole('button', { name: /\.git|\.bashrc/, hidden: true })).toBeNull();
+    expect(entry.querySelector('svg')).toBeTruthy();
+    expect(entry.textContent).not.toMatch(/[\u{1F4C1}\u{1F4C4}]/u);
     await fireEvent.click(entry);
     await waitFor(() => expect(onchange).toHaveBeenCalledWith('/data/model.json'));
     expect(screen.getByLabelText('Teacher file')).toHaveValue('/data/model.json');

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi, beforeEach } from 'vitest';
 import { cleanup as cleanupAll, render, screen, fireEvent, waitFor } from '@testing-library/svelte';
 import type { RunEvent } from '../../core/events/types.js';
-import { fakeApi, resetFake, emit, summary, detail, stepM, epochM, snap, listeners } from './dashboardFakes.js';
+import { PNG_1PX, fakeApi, resetFake, emit, emitConnection, summary, detail, stepM, epochM, snap, listeners } from './dashboardFakes.js';
 
 vi.mock('../../renderer/src/lib/api.js', async () => {
   const f = await import('./dashboardFakes.js');
@@ -153,6 +153,80 @@ describe('RunDashboard', () => {
     fakeApi.getRun.mockResolvedValue(some);
     render(RunDashboard, { runId: 'r1' });
     await waitFor(() => expect(screen.getByTestId('attention-panel').textContent).toMatch('they appear after the first epoch'));
+  });
+
+  it('says "running" once, and Cancel asks first', async () => {
+    fakeApi.getRun.mockResolvedValue(detail(summary('r1', { status: 'running' })));
+    render(RunDashboard, { runId: 'r1' });
+    const st = await screen.findByTestId('run-status');
+    expect(st.textContent!.trim()).toBe('running');
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toMatch('Cancel this run?');
+    expect(fakeApi.cancelRun).not.toHaveBeenCalled();
+    // Its own Cancel button keeps the run.
+    const buttons = dialog.querySelectorAll('button');
+    await fireEvent.click(buttons[0]!);
+    expect(fakeApi.cancelRun).not.toHaveBeenCalled();
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel the run' }));
+    await waitFor(() => expect(fakeApi.cancelRun).toHaveBeenCalledWith('r1'));
+  });
+
+  it('a baseline has no "Loss parts" chart (its only part is the total)', async () => {
+    fakeApi.getRun.mockResolvedValue(detail(summary('r1', { method: 'baseline', teacher: undefined })));
+    render(RunDashboard, { runId: 'r1' });
+    await screen.findByTestId('run-status');
+    expect(screen.queryByTestId('chart-loss-parts')).toBeNull();
+    expect(screen.getByTestId('chart-loss')).toBeTruthy();
+  });
+
+  it('shows "connection lost — reconnecting" while the server is away and catches up when it is back', async () => {
+    fakeApi.getRun.mockResolvedValue(detail(summary('r1', { status: 'running', epoch: 1 })));
+    fakeApi.getMetrics.mockResolvedValue([stepM('student', 1, 1, 3)]);
+    render(RunDashboard, { runId: 'r1' });
+    await screen.findByTestId('run-status');
+    emit('r1', { ...stepM('student', 1, 2, 2.5), type: 'step' } as RunEvent);
+    await flushFrames();
+    expect(screen.getByTestId('eta').textContent).not.toBe('—');
+    emitConnection('reconnecting');
+    expect((await screen.findByTestId('connection-lost')).textContent).toMatch('Connection lost — reconnecting');
+    await waitFor(() => expect(screen.getByTestId('eta').textContent).toBe('—'));
+    // Meanwhile the run finished; the history says so.
+    fakeApi.getRun.mockResolvedValue(detail(summary('r1', { status: 'done', epoch: 2 })));
+    const calls = fakeApi.getMetrics.mock.calls.length;
+    emitConnection('open');
+    await waitFor(() => expect(screen.queryByTestId('connection-lost')).toBeNull());
+    await waitFor(() => expect(screen.getByTestId('run-status').textContent!.trim()).toBe('done'));
+    expect(fakeApi.getMetrics.mock.calls.length).toBe(calls + 1);
+  });
+
+  it('"Try it" on a finished run: pick an image, see the student\'s top 3 and the teacher\'s beside it, with their maps', async () => {
+    const net = (names: string[]) => ({
+      top: names.map((n, i) => ({ label: i, className: n, p: [0.7, 0.2, 0.05][i]! })),
+      maps: [{ tap: 'group0', h: 2, w: 2, map: [1, 0, 0, 0] }, { tap: 'group1', h: 1, w: 1, map: [1] }],
+    });
+    (fakeApi as any).tryImage = vi.fn(async () => ({ student: net(['Sneaker', 'Sandal', 'Bag']), teacher: net(['Sneaker', 'Ankle boot', 'Sandal']) }));
+    render(RunDashboard, { runId: 'r1' });
+    const tryIt = await screen.findByTestId('try-it');
+    const file = new File([Uint8Array.from(atob(PNG_1PX), (c) => c.charCodeAt(0))], 'shoe.png', { type: 'image/png' });
+    await fireEvent.change(screen.getByTestId('try-file'), { target: { files: [file] } });
+    const student = await screen.findByTestId('try-student');
+    expect((fakeApi as any).tryImage).toHaveBeenCalledWith('r1', PNG_1PX);
+    expect(student.textContent!.replace(/\s+/g, ' ')).toMatch(/Sneaker.*70\.0%.*Sandal.*20\.0%.*Bag.*5\.0%/);
+    expect(screen.getByTestId('try-teacher').textContent).toMatch('Ankle boot');
+    expect(student.querySelectorAll('canvas, [role="img"]').length).toBeGreaterThan(0);
+    // Not an image: said plainly, nothing sent.
+    await fireEvent.change(screen.getByTestId('try-file'), { target: { files: [new File(['x'], 'notes.txt', { type: 'text/plain' })] } });
+    expect(tryIt.querySelector('[role="alert"]')!.textContent).toMatch('notes.txt is not a PNG or JPEG image.');
+    expect((fakeApi as any).tryImage).toHaveBeenCalledTimes(1);
+  });
+
+  it('a running run has no "Try it" yet', async () => {
+    fakeApi.getRun.mockResolvedValue(detail(summary('r1', { status: 'running' })));
+    render(RunDashboard, { runId: 'r1' });
+    await screen.findByTestId('run-status');
+    expect(screen.queryByTestId('try-it')).toBeNull();
   });
 
   it('unsubscribes on unmount', async () => {

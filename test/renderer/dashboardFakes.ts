@@ -41,6 +41,12 @@ export function snap(phase: 'teacher' | 'student', epoch: number, v: number): At
 }
 
 type Listener = (runId: string, ev: RunEvent) => void;
+type ConnListener = (state: 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed') => void;
+export const connectionListeners = new Set<ConnListener>();
+/** The event socket changing state, as serve mode's client reports it. */
+export function emitConnection(state: Parameters<ConnListener>[0]): void {
+  for (const fn of [...connectionListeners]) fn(state);
+}
 export const listeners = new Set<{ fn: Listener; runId?: string }>();
 export function emit(runId: string, ev: RunEvent): void {
   for (const l of [...listeners]) if (!l.runId || l.runId === runId) l.fn(runId, ev);
@@ -66,6 +72,7 @@ function make() {
     exportModel: vi.fn(async (_id: string, dest: string) => ({ path: dest, bytes: 1 })),
     exportMetrics: vi.fn(async (_id: string, dest: string) => ({ path: dest, bytes: 1 })),
     unsubscribed: vi.fn(),
+    onConnection: vi.fn((fn: ConnListener) => { connectionListeners.add(fn); return () => { connectionListeners.delete(fn); }; }),
     subscribe: vi.fn((fn: Listener, runId?: string) => {
       const entry = { fn, runId };
       listeners.add(entry);
@@ -77,6 +84,7 @@ function make() {
 export const fakeApi = make();
 export function resetFake(): void {
   listeners.clear();
+  connectionListeners.clear();
   Object.assign(fakeApi, make());
 }
 export function fakeToUiError(err: unknown): { code: string; message: string } {

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi, beforeEach } from 'vitest';
+import { afterEach, describe, expect, it, vi, beforeEach } from 'vitest';
 import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
 import { fakeApi, resetFakeApi, summary, FakeApiError } from './compareFakes.js';
 
@@ -30,10 +30,16 @@ describe('export names and paths', () => {
 });
 
 describe('browser exports', () => {
-  beforeEach(() => resetFakeApi('browser'));
+  // Downloads start by themselves: jsdom cannot navigate to them, so the click is only recorded.
+  beforeEach(() => { resetFakeApi('browser'); vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {}); });
+  afterEach(() => vi.restoreAllMocks());
 
-  it('writes the report under <run.dir>/exports and shows a download link', async () => {
+  it('writes the report under <run.dir>/exports, starts its download and shows a download link', async () => {
     const run = summary('r1');
+    const clicked: { href: string; download: string }[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push({ href: this.getAttribute('href')!, download: this.download });
+    });
     render(ExportMenu, { runIds: ['r1'], runs: [run] });
     await fireEvent.click(screen.getByRole('button', { name: 'Export report (HTML)' }));
     const link = await screen.findByTestId('export-link');
@@ -41,6 +47,9 @@ describe('browser exports', () => {
     expect((link).getAttribute('href')).toBe('/runs/r1/files/exports/report-r1.html');
     expect((link).getAttribute('download')).toBe('report-r1.html');
     expect(notices.list.some((n) => n.kind === 'success')).toBe(true);
+    // The download started by itself.
+    expect(clicked).toEqual([{ href: '/runs/r1/files/exports/report-r1.html', download: 'report-r1.html' }]);
+    click.mockRestore();
   });
 
   it('writes metrics as CSV and JSON', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatDuration, formatPercent, formatRate, formatRatio } from '../../renderer/src/lib/format.js';
+import { formatBytes, formatCount, formatDuration, formatPercent, formatRate, formatRatio, sizeAgainst } from '../../renderer/src/lib/format.js';
 import { colormap } from '../../renderer/src/lib/colormap.js';
 
 describe('format', () => {
@@ -42,5 +42,12 @@ describe('colormap', () => {
       expect(l).toBeGreaterThanOrEqual(prev);
       prev = l;
     }
+  });
+
+  it('says a student larger than its teacher has more parameters, never "0.1× fewer"', () => {
+    expect(sizeAgainst(3.9)).toEqual({ factor: '3.9×', word: 'fewer' });
+    expect(sizeAgainst(0.1)).toEqual({ factor: '10×', word: 'more' });
+    expect(sizeAgainst(0.5)).toEqual({ factor: '2.0×', word: 'more' });
+    expect(sizeAgainst(1.02)).toEqual({ factor: '', word: 'about as many' });
   });
 });

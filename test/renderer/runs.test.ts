@@ -25,6 +25,23 @@ describe('RunsLibrary', () => {
     expect((within(empty).getByRole('link', { name: 'New run' })).getAttribute('href')).toEqual('#/new');
   });
 
+  it('names a reused teacher by its run, and warns before deleting a run that teaches others', async () => {
+    const teacherRun = summary('t', { name: 'Big AT run', createdAt: '2026-11-28T08:00:00.000Z' });
+    const user = summary('u', { name: 'Reuser', teacher: 'run t', models: 'WRN-16-1 ← run t', teacherRun: { id: 't', role: 'teacher' }, createdAt: '2026-11-28T12:00:00.000Z' });
+    fakeApi.listRuns.mockResolvedValue([teacherRun, user]);
+    render(RunsLibrary);
+    const rows = await screen.findAllByTestId('run-row');
+    expect(rows[0]!.textContent).toMatch('WRN-16-1 ← teacher of “Big AT run” (WRN-16-2)');
+    expect(rows[0]!.textContent).not.toMatch('run t');
+    await fireEvent.click(within(rows[1]!).getByRole('button', { name: /Delete/ }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toMatch('One run uses its network as their teacher (“Reuser”)');
+    // A run nobody learns from: no such warning.
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await fireEvent.click(within(rows[0]!).getByRole('button', { name: /Delete/ }));
+    expect((await screen.findByRole('dialog')).textContent).not.toMatch('as their teacher');
+  });
+
   it('renders a row per run with its facts and actions', async () => {
     fakeApi.listRuns.mockResolvedValue(RUNS);
     render(RunsLibrary);

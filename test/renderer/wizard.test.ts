@@ -2,7 +2,7 @@
 // mapped back to their step, Start sending the draft, and "Duplicate" loading another run's config.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import { fakeApi, resetFakeApi, FASHION, DONE_RUN } from './fakeApi.js';
+import { fakeApi, resetFakeApi, FASHION, DONE_RUN, defaultConfig } from './fakeApi.js';
 
 vi.mock('../../renderer/src/lib/api.js', async () => {
   const m = await import('./fakeApi.js');
@@ -56,6 +56,7 @@ if (!Blob.prototype.text) {
 }
 
 beforeEach(() => {
+  localStorage.clear();
   resetFakeApi();
   location.hash = '#/new';
 });
@@ -107,6 +108,20 @@ describe('wizard', () => {
     expect(navButton('Teacher').getAttribute('aria-current')).toBe('step');
   });
 
+  it('a bad depth is shown as soon as the field is left, before Next', async () => {
+    await open();
+    await datasetReady();
+    await goTo('student');
+    const depth = screen.getByLabelText('Student depth');
+    await fireEvent.input(depth, { target: { value: '12' } });
+    expect(depth.getAttribute('aria-invalid')).toBeNull(); // not while typing
+    await fireEvent.change(depth, { target: { value: '12' } });
+    expect(depth.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText(/6n\+4: 10, 16, 22, 28, 34, 40, … \(12 is not\)/)).toBeTruthy();
+    // Other fields of the step are not judged yet.
+    expect(screen.getByLabelText('Student width').getAttribute('aria-invalid')).toBeNull();
+  });
+
   it('a bad teacher depth blocks the Teacher step', async () => {
     await open();
     await datasetReady();
@@ -138,8 +153,12 @@ describe('wizard', () => {
     // A wider student: new estimate, new ratio.
     await fireEvent.input(screen.getByLabelText('Student width'), { target: { value: '2' } });
     await waitFor(() => expect(text(student.querySelector('[data-field="params"]')!)).toBe(formatCount(691_674)), { timeout: 3000 });
-    expect(text(screen.getByTestId('compression-ratio'))).toMatch(`${formatRatio(1)} fewer parameters`);
+    expect(text(screen.getByTestId('compression-ratio'))).toMatch('about as many parameters as the teacher');
     expect(text(screen.getByTestId('compression-ratio'))).toMatch(/not larger than the student/);
+    // A student larger than its teacher: "more", never "0.3× fewer".
+    await fireEvent.input(screen.getByLabelText('Student width'), { target: { value: '4' } });
+    await waitFor(() => expect(text(screen.getByTestId('compression-ratio'))).toMatch(/× more parameters than the teacher/), { timeout: 3000 });
+    expect(text(screen.getByTestId('compression-ratio'))).not.toMatch('fewer');
   });
 
   it('previews the teacher\'s attention and says when the teacher is untrained', async () => {
@@ -240,6 +259,63 @@ describe('wizard', () => {
     go.mockRestore();
   });
 
+  it('keeps the draft when the screen is left or reloaded, and Start over clears it', async () => {
+    await open();
+    await datasetReady();
+    await fireEvent.input(screen.getByLabelText('Training images (limit)'), { target: { value: '700' } });
+    await goTo('student');
+    await fireEvent.input(screen.getByLabelText('Student depth'), { target: { value: '22' } });
+    cleanup(); // the person clicks Runs, or reloads
+    await open().catch(() => undefined);
+    await screen.findByTestId('wizard-step-student');
+    expect(screen.getByTestId('draft-restored')).toBeTruthy();
+    expect(value(screen.getByLabelText('Student depth'))).toBe('22');
+    await fireEvent.click(navButton('Dataset'));
+    expect(value(screen.getByLabelText('Training images (limit)'))).toBe('700');
+    await fireEvent.click(screen.getByTestId('wizard-start-over'));
+    await screen.findByTestId('wizard-step-dataset');
+    await waitFor(() => expect(value(screen.getByLabelText('Training images (limit)'))).toBe(''));
+    expect(screen.queryByTestId('draft-restored')).toBeNull();
+    cleanup();
+    render(Wizard, { props: {} });
+    await screen.findByTestId('wizard-step-dataset');
+    expect(value(screen.getByLabelText('Training images (limit)'))).toBe('');
+  });
+
+  it('the Training step opens on presets sized from the measured duration; Custom and Advanced hold the raw fields', async () => {
+    await open();
+    await datasetReady();
+    await goTo('training');
+    // The fake estimate: 754 s for 200 epochs of 60,000 images → 3.77 s an epoch; Quick look takes 10 (its most).
+    await waitFor(() => expect(text(screen.getByTestId('preset-quick'))).toMatch('10 epochs, batch 64: about 38 s here'));
+    expect(value(screen.getByLabelText('Epochs'))).toBe('10');
+    expect(value(screen.getByLabelText('Batch size'))).toBe('64');
+    expect((screen.getByTestId('training-custom') as HTMLDetailsElement).open).toBe(false);
+    expect((screen.getByTestId('training-advanced') as HTMLDetailsElement).open).toBe(false);
+    expect(text(screen.getByTestId('preset-paper'))).toMatch('200 epochs, batch 128: about 12 min 34 s here');
+    await fireEvent.click(screen.getByRole('radio', { name: /Paper recipe/ }));
+    expect(value(screen.getByLabelText('Epochs'))).toBe('200');
+    expect(value(screen.getByLabelText('Milestones'))).toBe('0.3, 0.6, 0.8');
+    // Typing a raw value makes the choice Custom.
+    await fireEvent.input(screen.getByLabelText('Epochs'), { target: { value: '2' } });
+    expect((screen.getByRole('radio', { name: /^Custom/ }) as HTMLInputElement).checked).toBe(true);
+    expect(text(screen.getByTestId('crowded-milestones'))).toMatch('after epochs 1, 1, 2');
+  });
+
+  it('asks before starting a run estimated at more than a day, stating the estimate', async () => {
+    fakeApi.estimateDuration.mockImplementation(async () => ({ backend: 'wasm', seconds: 100_000, measured: true, phases: [{ phase: 'student', imagesPerSec: 1, epochs: 200, stepsPerEpoch: 469, seconds: 100_000 }] }));
+    await open();
+    await datasetReady();
+    await goTo('review');
+    await waitFor(() => expect(text(screen.getByTestId('duration-estimate'))).toMatch('27 h 47 min'));
+    await fireEvent.click(screen.getByTestId('wizard-start'));
+    const dialog = await screen.findByRole('dialog');
+    expect(text(dialog)).toMatch('about 27 h 47 min on this machine');
+    expect(fakeApi.startRun).not.toHaveBeenCalled();
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Start anyway' }));
+    await waitFor(() => expect(fakeApi.startRun).toHaveBeenCalledTimes(1));
+  });
+
   it('maps the engine\'s issues to their step and field, and does not start', async () => {
     await open();
     await datasetReady();
@@ -316,6 +392,39 @@ describe('wizard', () => {
     await fireEvent.click(screen.getByTestId('wizard-start'));
     await waitFor(() => expect(fakeApi.startRun).toHaveBeenCalled());
     expect(fakeApi.startRun.mock.calls[0]![0]).toMatchObject({ method: 'kd', seed: 7, student: { model: { depth: 22 } }, training: { epochs: 12, schedule: { kind: 'cosine' } } });
+  });
+
+  it('a finished run with a teacher offers its teacher first, with the teacher\'s accuracy', async () => {
+    const AT_DONE = { ...DONE_RUN, id: 'at-done', name: 'at done', method: 'at' as const, models: 'WRN-16-1 ← WRN-16-2', student: 'WRN-16-1', teacher: 'WRN-16-2',
+      best: { epoch: 3, top1: 0.81 }, teacherResults: { best: { epoch: 3, top1: 0.88 } } };
+    fakeApi.listRuns.mockImplementation(async () => [AT_DONE]);
+    await open();
+    await datasetReady();
+    await goTo('teacher');
+    await fireEvent.click(screen.getByLabelText('Use a finished run'));
+    const select = screen.getByLabelText('Finished run');
+    expect(text(within(select).getAllByRole('option')[1]!)).toBe('at done · teacher WRN-16-2 · 88.0%');
+    await fireEvent.change(select, { target: { value: 'at-done' } });
+    expect(value(await screen.findByLabelText('Which network of that run'))).toBe('teacher');
+  });
+
+  it('duplicates a run whose teacher is a finished run: the teacher is taken whole (no default model)', async () => {
+    const c = defaultConfig();
+    const config = { ...c, data: { ...c.data, path: FASHION }, teacher: { source: 'run' as const, run: DONE_RUN.id, role: 'student' as const } };
+    fakeApi.getRun.mockImplementation(async () => ({ summary: { ...DONE_RUN, id: 'dup', name: 'dup' }, config, status: {} as never, environment: null }));
+    await open({ from: 'dup' });
+    await fireEvent.click(navButton('Review'));
+    await fireEvent.click(await screen.findByTestId('wizard-start'));
+    await waitFor(() => expect(fakeApi.startRun).toHaveBeenCalledTimes(1));
+    expect((fakeApi.startRun.mock.calls[0]![0] as any).teacher).toEqual({ source: 'run', run: DONE_RUN.id, role: 'student' });
+  });
+
+  it('duplicates a cosine-schedule run without the default step schedule\'s milestones', async () => {
+    await open({ from: 'copy-me' });
+    await fireEvent.click(navButton('Review'));
+    await fireEvent.click(await screen.findByTestId('wizard-start'));
+    await waitFor(() => expect(fakeApi.startRun).toHaveBeenCalledTimes(1));
+    expect((fakeApi.startRun.mock.calls[0]![0] as any).training.schedule).toEqual({ kind: 'cosine' });
   });
 
   it('uses a finished run as the teacher', async () => {

@@ -53,4 +53,13 @@ describe('replicateGroups', () => {
     expect(a.lastTop1!.mean).toBeCloseTo(0.795, 12);
     expect(replicateGroups([row('x', 'X', 1), row('y', 'X', 2)])[0]).not.toHaveProperty('bestTop1');
   });
+
+  it('counts each run and each seed once ("Seeds 1, 2, 3, 1" was a re-run of seed 1 counted again)', () => {
+    const row = (runId: string, seed: number, bestTop1: number) => ({ runId, name: runId, replicateKey: 'A', seed, bestTop1 });
+    const [g] = replicateGroups([row('s1', 1, 0.8), row('s2', 2, 0.82), row('s3', 3, 0.84), row('s1b', 1, 0.5), row('s2', 2, 0.82)]);
+    expect(g!.seeds).toEqual([1, 2, 3]);
+    expect(g!.runIds).toEqual(['s1', 's2', 's3']);
+    expect(g!.bestTop1!.n).toBe(3);
+    expect(g!.bestTop1!.mean).toBeCloseTo(0.82, 12);
+  });
 });

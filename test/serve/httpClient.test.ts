@@ -94,6 +94,8 @@ describe('httpClient', () => {
     const port = srv.port;
     const c = make(srv.url);
     const got: number[] = [];
+    const states: string[] = [];
+    c.onConnection((s) => states.push(s));
     c.subscribe((_id, e) => got.push((e as { step: number }).step), RUN);
     await waitFor(() => api.listenerCount() === 1);
     api.emit(RUN, stepEvent(1));
@@ -103,6 +105,9 @@ describe('httpClient', () => {
     srv = await startServer({ api: api2, port, runsDir: tmp.dir, token: null });
     await waitFor(() => api2.listenerCount() === 1, 3000);
     expect(c.connection).toBe('open');
+    // What the dashboard's "connection lost — reconnecting" banner follows.
+    expect(states.slice(0, 3)).toEqual(['connecting', 'open', 'reconnecting']);
+    expect(states.at(-1)).toBe('open');
     api2.emit(RUN, stepEvent(2));
     await waitFor(() => got.length === 2);
     expect(got).toEqual([1, 2]);

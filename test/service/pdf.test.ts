@@ -44,6 +44,8 @@ describe('PDF export', () => {
       const bytes = readFileSync(dest);
       expect(r.bytes).toBe(bytes.byteLength);
       expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      // A4 (595 × 842 pt, the report's @page), not US Letter (612 × 792).
+      expect(bytes.toString('latin1')).toMatch(/\/MediaBox \[0 0 59[456](\.\d+)? 84[123](\.\d+)?\]/);
     } finally {
       await api.close();
     }

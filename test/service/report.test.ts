@@ -2,15 +2,18 @@
 // not started (nothing recorded yet).
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
+import { colormap } from '../../renderer/src/lib/colormap.js';
 import { attentionOverlayPng, colorAt, lineChart, renderReport, confusionTable, tickLabel, type ReportRun } from '../../core/report/index.js';
 import { parseRunConfig } from '../../core/config/index.js';
 import { FASHION_DIR } from './harness.js';
 
 describe('report parts', () => {
-  it('colours run from dark blue (no attention) to red (most attention)', () => {
-    expect(colorAt(0)).toEqual([20, 20, 120]);
-    expect(colorAt(1)).toEqual([220, 30, 30]);
-    expect(colorAt(0.5)).toEqual([90, 210, 120]);
+  it("colours maps with the app's inferno map: black (no attention) to pale yellow (most attention)", () => {
+    expect(colorAt(0)).toEqual([0, 0, 4]);
+    expect(colorAt(1)).toEqual([252, 255, 164]);
+    // 0.5 · 7 = 3.5: halfway between stops 3 (159, 42, 99) and 4 (212, 72, 66).
+    expect(colorAt(0.5)).toEqual([186, 57, 83]);
+    expect(colorAt(0.3)).toEqual(colormap(0.3));
   });
 
   it('draws the map over the probe image: the hot cell red-ish, the rest blue-ish', () => {
@@ -19,15 +22,18 @@ describe('report parts', () => {
     img.data.fill(128);
     const png = PNG.sync.read(attentionOverlayPng([1, 0, 0, 0], 2, 2, PNG.sync.write(img), 8));
     const px = (x: number, y: number) => Array.from(png.data.subarray((y * 8 + x) * 4, (y * 8 + x) * 4 + 3));
-    // Top-left pixel: value 1 → (128 + 220)/2, (128 + 30)/2, (128 + 30)/2.
-    expect(px(0, 0)).toEqual([174, 79, 79]);
-    // Bottom-right pixel: value 0 → (128 + 20)/2, (128 + 20)/2, (128 + 120)/2.
-    expect(px(7, 7)).toEqual([74, 74, 124]);
+    // Top-left pixel: value 1 → (128 + 252)/2, (128 + 255)/2, (128 + 164)/2.
+    expect(px(0, 0)).toEqual([190, 192, 146]);
+    // Bottom-right pixel: value 0 → (128 + 0)/2, (128 + 0)/2, (128 + 4)/2.
+    expect(px(7, 7)).toEqual([64, 64, 66]);
   });
 
   it('charts as inline SVG and shades the confusion matrix by row share', () => {
     const svg = lineChart({ title: 'loss', xLabel: 'epoch', series: [{ name: 'a', points: [[1, 2], [2, 1]] }] });
     expect(svg.startsWith('<svg')).toBe(true);
+    // The legend sits below the 240-px plot (whose frame ends at 240 − 36), not on it: the SVG grows by a row.
+    expect(svg).toMatch(/^<svg width="420" height="259"/);
+    expect(Number(/<text x="72" y="(\d+)" class="tk">a<\/text>/.exec(svg)![1])).toBeGreaterThan(240);
     expect(svg).toContain('<polyline');
     expect(svg).not.toMatch(/https?:/);
     const cm = confusionTable([[1, 1], [0, 4]], ['cat', '<dog>']);
@@ -64,6 +70,20 @@ describe('report parts', () => {
     expect(html).toContain('No attention snapshot yet.');
     expect(html).not.toMatch(/https?:\/\/|<script/);
     expect(html).not.toContain('Across seeds'); // one run repeats nothing
+  });
+
+  it("a baseline's maps have no teacher column (its snapshot pairs the student with itself)", () => {
+    const config = parseRunConfig({ name: 'base', data: { path: FASHION_DIR }, student: { model: { family: 'wrn', depth: 10, widen: 1 } }, method: 'baseline' });
+    const snapshot = { phase: 'student' as const, epoch: 2, pairs: [{ student: 'group0', teacher: 'group0', probe: 0, h: 2, w: 2, studentMap: [1, 0, 0, 0], teacherMap: [1, 0, 0, 0] }] };
+    const run: ReportRun = {
+      id: 'b1', config, models: 'WRN-10-1',
+      status: { status: 'done', phase: null, epoch: 2, step: 0, createdAt: 'c', updatedAt: 'u', resumable: false, activeSeconds: 1, results: {} },
+      environment: null, teacherEpochs: [], studentEpochs: [], snapshot, probes: null,
+    };
+    const html = renderReport([run]);
+    expect(html).toContain('alt="student attention, probe 0"');
+    expect(html).not.toContain('teacher attention');
+    expect(html).toContain('a baseline has no teacher');
   });
 
   it('summarises runs that differ only in seed as mean ± spread of their accuracy', () => {

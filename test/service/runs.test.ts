@@ -108,13 +108,17 @@ describe('exports', () => {
     const png = PNG.sync.read(Buffer.from(uris[1], 'base64'));
     expect([png.width, png.height]).toEqual([96, 96]);
     expect(html).toMatch(/<table class="cm">/);
+    expect(html).toMatch(/Precision and recall per class<\/h3><table class="pr">/);
   });
 
   it('writes metrics as CSV (one row per epoch) and JSON', async () => {
     const csv = path.join(out.dir, 'm.csv');
     await api.exportMetrics(first.id, csv, 'csv');
     const lines = (await fs.readFile(csv, 'utf8')).trim().split('\n');
-    expect(lines[0]).toBe('phase,epoch,epochs,train_loss,train_acc,test_loss,test_top1,test_top5,test_agreement,val_loss,val_top1,lr,seconds,time');
+    // No test_top5 (10 classes) and no validation columns (no split): no column that is empty in every row.
+    expect(lines[0]).toBe('phase,epoch,epochs,train_loss,train_acc,test_loss,test_top1,test_agreement,lr,seconds,time');
+    const cells = lines.slice(1).map((l) => l.split(','));
+    lines[0]!.split(',').forEach((_, i) => expect(cells.some((c) => c[i] !== ''), `column ${i}`).toBe(true));
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['teacher,1,1', 'student,1,1']);
     const top1 = Number(lines[2].split(',')[6]);
     expect(top1).toBe((await api.getRun(first.id)).status.results.student?.last?.top1);
@@ -167,6 +171,42 @@ describe('the queue and run control', () => {
     expect((await api.listRuns()).map((r) => r.id)).not.toContain(a.id);
     expect(await codeOf(api.getRun(a.id))).toBe('not-found');
     await api.whenIdle();
+  });
+
+  it('"Try it": the student\'s and the teacher\'s top 3 with probabilities and their attention maps on a PNG or JPEG', async () => {
+    const probes = await api.getProbes(first.id);
+    const png = probes!.pngBase64[0]!;
+    await api.tryImage(first.id, png); // first call: backend and kernels set up
+    const tensorsBefore = tf.memory().numTensors;
+    const r = await api.tryImage(first.id, png);
+    for (const net of [r.student, r.teacher!]) {
+      expect(net.top).toHaveLength(3);
+      const ps = net.top.map((t) => t.p);
+      expect([...ps].sort((a, b) => b - a)).toEqual(ps); // most probable first
+      expect(ps.every((p) => p > 0 && p < 1)).toBe(true);
+      expect(ps.reduce((a, p) => a + p, 0)).toBeLessThanOrEqual(1 + 1e-6);
+      expect(new Set(net.top.map((t) => t.label)).size).toBe(3);
+      expect(net.maps.length).toBeGreaterThan(0);
+      for (const m of net.maps) {
+        expect(m.map).toHaveLength(m.h * m.w);
+        expect(Math.max(...m.map)).toBeCloseTo(1, 6);
+      }
+    }
+    // The same image as a 2× larger RGB JPEG goes through the same preprocessing (resized, made grey).
+    const img = PNG.sync.read(Buffer.from(png, 'base64'));
+    const { default: jpeg } = await import('jpeg-js');
+    const big = Buffer.alloc(img.width * 2 * img.height * 2 * 4);
+    for (let y = 0; y < img.height * 2; y++) for (let x = 0; x < img.width * 2; x++) {
+      const s = ((y >> 1) * img.width + (x >> 1)) * 4;
+      img.data.copy(big, (y * img.width * 2 + x) * 4, s, s + 4);
+    }
+    const jpg = jpeg.encode({ data: big, width: img.width * 2, height: img.height * 2 }, 95).data;
+    const rj = await api.tryImage(first.id, Buffer.from(jpg).toString('base64'));
+    expect(rj.student.top).toHaveLength(3);
+    expect(rj.student.top[0]!.label).toBe(r.student.top[0]!.label);
+    expect(await codeOf(api.tryImage(first.id, Buffer.from('not an image').toString('base64')))).toBe('invalid');
+    expect(await codeOf(api.tryImage('no-such-run', png))).toBe('not-found');
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
   it('cancels a run asked to stop while its engine is still starting it', async () => {

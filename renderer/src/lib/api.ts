@@ -2,7 +2,7 @@
 // client on this page's origin. Screens import `api` and never know which transport carries it.
 import type { AtStudioApi } from '../../../core/service/api.js';
 import { parseBridgeError, type AtStudioDialogs } from '../../../electron/bridge.js';
-import { ApiError, createHttpClient } from '../../api/httpClient.js';
+import { ApiError, createHttpClient, type ConnectionState } from '../../api/httpClient.js';
 
 export type UiApi = AtStudioApi & {
   readonly transport: 'electron' | 'browser';
@@ -10,6 +10,8 @@ export type UiApi = AtStudioApi & {
   readonly dialogs: AtStudioDialogs | null;
   /** A URL this page can open or download for a file inside a run folder (serve mode only). */
   runFileUrl(runId: string, relativePath: string): string | null;
+  /** Serve mode: follows the event socket (lost, back); absent in Electron, whose engine cannot go away alone. */
+  onConnection?: (fn: (state: ConnectionState) => void) => () => void;
 };
 
 function fromBridge(bridge: Window['atstudio']): UiApi {

@@ -177,3 +177,20 @@ export async function runExport(kind: ExportKind, runIds: string[], runs: RunSum
   }
   return { kind, name, result, links };
 }
+
+/**
+ * Serve mode: starts the download of what was just written, as a browser does for any download (one file;
+ * a model folder of several files keeps its links). true when a download was started.
+ */
+export function startDownload(out: ExportOutcome, doc: Document = document): boolean {
+  const link = out.links.length === 1 ? out.links[0]! : null;
+  if (!link?.download) return false;
+  const a = doc.createElement('a');
+  a.href = link.href;
+  a.download = link.download;
+  a.style.display = 'none';
+  doc.body.appendChild(a);
+  a.click();
+  a.remove();
+  return true;
+}

@@ -47,3 +47,14 @@ export function formatDate(iso: string | undefined): string {
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
+
+/**
+ * The student against the teacher from their ratio (teacher / student): "3.9×" "fewer", or, for a student
+ * larger than its teacher, "10×" "more" (never "0.1× fewer"); within 5%: "about as many".
+ */
+export function sizeAgainst(ratio: number): { factor: string; word: 'fewer' | 'more' | 'about as many' } {
+  if (!Number.isFinite(ratio) || ratio <= 0) return { factor: '–', word: 'fewer' };
+  if (ratio >= 1.05) return { factor: formatRatio(ratio), word: 'fewer' };
+  if (ratio <= 1 / 1.05) return { factor: formatRatio(1 / ratio), word: 'more' };
+  return { factor: '', word: 'about as many' };
+}

@@ -7,6 +7,8 @@ import type { ResolvedHintPair, TapInfo } from '../../../core/attention/hintPair
 import type { RunSummary } from '../../../core/runs/types.js';
 import { defaultRunName } from '../../../core/config/describe.js';
 import { AT_METHODS, TEACHER_METHODS, type WizardFacts } from './validate.js';
+import type { PresetLimits, TrainingChoice } from './presets.js';
+import type { DurationEstimate } from '../../../core/service/api.js';
 
 export type TeacherSource = TeacherConfig['source'];
 
@@ -32,6 +34,24 @@ export function mergeDeep<T>(base: T, over: unknown): T {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = isPlainObject(v) && isPlainObject(out[k]) ? mergeDeep(out[k], v) : v;
   return out as T;
+}
+
+/**
+ * A stored config over the engine's defaults. The teacher, the schedule and the attention function are taken
+ * whole: merged, a finished run's teacher would keep the default teacher's `model` (teacher.model: unknown key).
+ */
+export function overDefaults(defaults: RunConfig, config: unknown): RunConfig {
+  const merged = mergeDeep(defaults, config);
+  if (!isPlainObject(config)) return merged;
+  // Unions are taken whole, never merged: a cosine schedule would keep the default step schedule's
+  // milestones and gamma, and the engine refuses the mix (training.schedule.milestones: unknown key).
+  const t = config.teacher;
+  if (isPlainObject(t)) merged.teacher = structuredClone(t) as unknown as TeacherConfig;
+  const sched = isPlainObject(config.training) ? config.training.schedule : undefined;
+  if (isPlainObject(sched)) merged.training.schedule = structuredClone(sched) as unknown as RunConfig['training']['schedule'];
+  const fn = isPlainObject(config.attention) ? config.attention.fn : undefined;
+  if (isPlainObject(fn)) merged.attention.fn = structuredClone(fn) as unknown as RunConfig['attention']['fn'];
+  return merged;
 }
 
 /** The draft form of a config: every sub-object present so the steps can bind to it. */
@@ -67,6 +87,14 @@ export class WizardDraft {
   study = $state<StudyDraft>({ enabled: false, methods: ['baseline', 'at'], seeds: 3, betas: '' });
   /** Start makes this many runs of the config, with seeds seed, seed + 1, … (run-to-run variance). */
   repeats = $state(1);
+  /** The Training step's choice: a preset sized from the measured duration, or the raw fields. */
+  trainingChoice = $state<TrainingChoice>('quick');
+  /** false until a preset has been written into the config (the engine's defaults are the paper's 200 epochs). */
+  presetApplied = $state(false);
+  /** Image limits the applied preset wrote. */
+  presetLimits: PresetLimits = {};
+  /** The Review's latest duration estimate of this draft (Start asks before a run of more than 24 h). */
+  estimate = $state<DurationEstimate | null>(null);
   /** What each teacher source held before the user switched away from it. */
   private stash: Partial<Record<TeacherSource, TeacherConfig>> = {};
 
@@ -78,6 +106,8 @@ export class WizardDraft {
   load(config: RunConfig): void {
     this.stash = {};
     this.config = toDraft(config);
+    this.trainingChoice = 'custom';
+    this.presetApplied = true;
   }
 
   get teacherSource(): TeacherSource {

@@ -38,6 +38,6 @@ export const STEP_WHY: Record<StepKey, string> = {
   student: 'The student is the small network you keep at the end. Fewer parameters and multiply-adds make it smaller and faster; attention transfer aims to give it accuracy closer to the teacher\'s.',
   attention: 'How the teacher\'s knowledge reaches the student. An attention map sums up, for each position of a layer\'s output, how strongly the network responds there; AT makes the student\'s maps match the teacher\'s.',
   hints: 'Hint pairs say which student layer group copies which teacher layer group. The paper pairs the groups at the same resolution (the end of each group of residual blocks).',
-  training: 'The recipe both networks are trained with. The defaults are the paper\'s CIFAR recipe; fewer epochs give a quicker but less accurate result.',
+  training: 'How long to train, sized from how fast this machine is: a quick look first, then a better result or the paper\'s full recipe. Custom and Advanced hold the raw settings.',
   review: 'Check everything once more. The run starts as soon as the engine is free and you can follow it live; the config can be saved to run it again later.',
 };

@@ -2,6 +2,7 @@
 import type { ComparisonRow } from '../../../../core/service/api.js';
 import type { AttentionSnapshot, EpochMetric, Metric, RunSummary } from '../../../../core/runs/types.js';
 import type { Phase } from '../../../../core/events/types.js';
+import { replicateGroups } from '../../../../core/runs/replicates.js';
 
 export interface ProbeView { split: string; indices: number[]; labels: number[]; classes?: string[]; pngBase64: string[] }
 
@@ -66,6 +67,51 @@ export function bestRows(rows: ComparisonRow[], key: NumericKey): Set<number> {
   const best = BETTER[key] === 'low' ? Math.min(...present) : Math.max(...present);
   if (present.every((v) => v === best)) return new Set();
   return new Set(vals.flatMap((v, i) => (v === best ? [i] : [])));
+}
+
+/** The student's architecture of a row ("WRN-16-1" of "WRN-16-1 ← WRN-16-2"). */
+export function studentArch(r: ComparisonRow): string {
+  return r.settings?.student ?? r.models.split(' ←')[0]!.trim();
+}
+
+export interface ColumnVerdict {
+  best: Set<number>;
+  /** Why nothing is marked although the values differ. */
+  note?: string;
+}
+
+const ACCURACY: ReadonlySet<NumericKey> = new Set(['bestTop1', 'lastTop1', 'agreement']);
+
+/**
+ * Which cells of a column are marked best, honestly. Accuracy: only when the lead over the runner-up (another
+ * experiment) is larger than the seed spread (the largest standard deviation over seeds among the runs
+ * compared); with one seed per experiment the spread is unknown: "1 seed: not conclusive". Latency: runs of
+ * the same student architecture are not ranked against each other (their difference is the machine's noise).
+ */
+export function columnVerdict(rows: ComparisonRow[], key: NumericKey): ColumnVerdict {
+  const best = bestRows(rows, key);
+  if (best.size === 0) return { best };
+  if (key === 'latencyMs') {
+    const archs = rows.filter((r) => typeof r.latencyMs === 'number').map(studentArch);
+    if (new Set(archs).size < archs.length) return { best: new Set(), note: 'same architecture: not ranked on latency' };
+    return { best };
+  }
+  if (!ACCURACY.has(key)) return { best };
+  const groups = replicateGroups(rows.map((r) => ({
+    runId: r.runId, name: r.name, replicateKey: r.replicateKey, seed: r.seed,
+    ...(typeof r.bestTop1 === 'number' ? { bestTop1: r.bestTop1 } : {}), ...(typeof r.lastTop1 === 'number' ? { lastTop1: r.lastTop1 } : {}),
+  })));
+  const spreadKey = key === 'lastTop1' ? 'lastTop1' : 'bestTop1';
+  const sds = groups.map((g) => g[spreadKey]).filter((s) => s && s.n > 1).map((s) => s!.sd);
+  if (sds.length === 0) return { best: new Set(), note: '1 seed: not conclusive' };
+  const sd = Math.max(...sds);
+  const vals = rows.map((r) => r[key]);
+  const top = [...best][0]!;
+  const topKey = rows[top]!.replicateKey;
+  const others = rows.filter((r) => r.replicateKey !== topKey).map((r) => r[key]).filter((v): v is number => typeof v === 'number');
+  if (others.length === 0) return { best: new Set(), note: 'only seeds of one experiment' };
+  const lead = (vals[top] as number) - Math.max(...others);
+  return lead > sd ? { best } : { best: new Set(), note: `within the seed spread (±${(sd * 100).toFixed(1)} points): not conclusive` };
 }
 
 /** The last student epoch's confusion matrix, or null before the first test. */

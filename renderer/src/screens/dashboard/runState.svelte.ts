@@ -21,6 +21,8 @@ export class RunState {
   log = $state('');
   loadError = $state<string | null>(null);
   loading = $state(true);
+  /** Serve mode: the event socket dropped (the server went away); the view is not live until it is back. */
+  connectionLost = $state(false);
 
   private queue: RunEvent[] = [];
   private scheduled = false;
@@ -28,6 +30,8 @@ export class RunState {
   private destroyed = false;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private lastRefresh = 0;
+  private reloading = false;
+  private offConnection: (() => void) | null = null;
 
   constructor(runId: string) { this.runId = runId; }
 
@@ -48,7 +52,35 @@ export class RunState {
   /** Subscribe first (events queue up while history loads), then load the history and apply the queue on top. */
   async start(): Promise<void> {
     this.unsub = api.subscribe((_id, ev) => this.push(ev), this.runId);
+    this.offConnection = api.onConnection?.((state) => {
+      if (state === 'reconnecting') this.connectionLost = true;
+      else if (state === 'open' && this.connectionLost) {
+        this.connectionLost = false;
+        void this.reload(); // what happened while the socket was down is only in the stored history
+      }
+    }) ?? null;
     try {
+      await this.loadHistory();
+    } catch (err) {
+      this.loadError = toUiError(err).message;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** After the connection came back: the history again, with the events since on top. */
+  async reload(): Promise<void> {
+    this.reloading = true;
+    try {
+      await this.loadHistory();
+    } catch { /* keep what we have; the next event refreshes */ } finally {
+      this.reloading = false;
+      if (this.queue.length) this.flush();
+    }
+  }
+
+  private async loadHistory(): Promise<void> {
+    {
       const [detail, metrics, snaps, probes, log] = await Promise.all([
         api.getRun(this.runId), api.getMetrics(this.runId), api.getSnapshots(this.runId),
         api.getProbes(this.runId).catch(() => null), api.getLog(this.runId).catch(() => ''),
@@ -67,23 +99,19 @@ export class RunState {
       // Events that arrived meanwhile go on top of the history.
       for (const ev of this.queue.splice(0)) foldEvent(m, ev);
       this.model = m;
-    } catch (err) {
-      this.loadError = toUiError(err).message;
-    } finally {
-      this.loading = false;
     }
   }
 
   push(ev: RunEvent): void {
     this.queue.push(ev);
-    if (this.loading || this.scheduled) return;
+    if (this.loading || this.reloading || this.scheduled) return;
     this.scheduled = true;
     raf(() => this.flush());
   }
 
   flush(): void {
     this.scheduled = false;
-    if (this.destroyed || this.loading) return;
+    if (this.destroyed || this.loading || this.reloading) return;
     const evs = this.queue.splice(0);
     if (!evs.length) return;
     const before = this.model.revision;
@@ -118,6 +146,8 @@ export class RunState {
     this.destroyed = true;
     this.unsub?.();
     this.unsub = null;
+    this.offConnection?.();
+    this.offConnection = null;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
   }
 }
