@@ -53,7 +53,7 @@ describe.runIf(haveData)('atstudio train finds before it starts', () => {
     const r = await cli(['train', file, '--runs-dir', runsDir], { env: { ATSTUDIO_BACKEND: 'wasm' } });
     expect(r.code).toBe(1);
     expect(r.err).toContain(`teacher.path: ${modelJson}`);
-    expect(r.err).toContain('expected a TF.js LayersModel model.json');
+    expect(r.err).toContain('expected a TF.js model.json');
     expect(runFolders()).toEqual([]);
   });
 });
