@@ -8,6 +8,7 @@ import type { RunStore } from '../runs/runStore.js';
 import { loadTeacher } from '../models/teacher.js';
 import type { PathPolicy } from '../service/paths.js';
 import { validateRunConfig } from '../service/wizard.js';
+import { ensureServiceBackend } from '../service/tfReady.js';
 import { TEACHER_METHODS } from '../config/types.js';
 import type { ConfigIssue } from '../config/configError.js';
 import type { StudyConfig } from './config.js';
@@ -26,6 +27,8 @@ export async function checkStudy(study: StudyConfig, ctx: { paths: PathPolicy; s
       // The runs folder stands in for a run inside it: teacherModelPath looks for `run` beside it.
       const file = await teacherModelPath({ dir: path.join(ctx.store.runsDir, '(study)') }, t);
       if (!file) throw new Error('no model file');
+      // `atstudio study` checks before any run has chosen a backend: loading a model needs one ready.
+      await ensureServiceBackend();
       const zoo = await loadTeacher(file, t.taps ? { taps: t.taps } : {});
       zoo.model.dispose();
     } catch (err) {

@@ -45,18 +45,18 @@ describe('examples/', () => {
     expect(c.version).toBe(2);
     expect(c.data).toMatchObject({ path: '/usr/share/datasets/fashion-mnist', limit: 1000, testLimit: 1000, augment: false });
     expect(c.teacher).toMatchObject({ source: 'train', model: { family: 'wrn', depth: 10, widen: 1 }, limit: 10000 });
-    expect(teacherRecipe(c).epochs).toBe(2);
+    expect(teacherRecipe(c).epochs).toBe(4);
     expect(c.student.model).toEqual({ family: 'wrn', depth: 10, widen: 1 });
     expect(c.method).toBe('at');
     expect(c.attention).toMatchObject({ beta: 100, form: 'code', betaDecay: 'none' });
-    expect(c.training.epochs).toBe(10);
+    expect(c.training.epochs).toBe(12);
   });
 
-  it('Fashion-MNIST AT demo study: the run config plus baseline and AT × 3 seeds, one teacher run on 10000 images', async () => {
+  it('Fashion-MNIST AT demo study: the run config plus baseline and AT × 4 seeds, one teacher run on 10000 images', async () => {
     const s = await readStudyConfigFile(path.join(examples, 'fashion-mnist-study.json'));
     const run = await readRunConfigFile(path.join(examples, 'fashion-mnist-at-demo.json'));
     expect(s.methods).toEqual(['baseline', 'at']);
-    expect(s.seeds).toEqual([1, 2, 3]);
+    expect(s.seeds).toEqual([1, 2, 3, 4]);
     // The study is the README's run recipe: same data, models, β and recipe as the run config.
     const { name: _a, ...studyBase } = s.base;
     const { name: _b, ...runBase } = run;
@@ -64,9 +64,9 @@ describe('examples/', () => {
     const teacher = teacherRunConfig(s);
     expect(teacher.data).toMatchObject({ limit: 10000, testLimit: 1000 });
     expect(teacher.student.model).toEqual({ family: 'wrn', depth: 10, widen: 1 });
-    expect(teacher.training.epochs).toBe(2);
+    expect(teacher.training.epochs).toBe(4);
     const runs = plannedRuns(s).map((p) => plannedRunConfig(s, p, 'teacher-run'));
-    expect(runs.map((r) => [r.method, r.seed])).toEqual([['baseline', 1], ['at', 1], ['baseline', 2], ['at', 2], ['baseline', 3], ['at', 3]]);
+    expect(runs.map((r) => [r.method, r.seed])).toEqual([['baseline', 1], ['at', 1], ['baseline', 2], ['at', 2], ['baseline', 3], ['at', 3], ['baseline', 4], ['at', 4]]);
     for (const r of runs) expect(r.data).toMatchObject({ limit: 1000, testLimit: 1000 });
     expect(runs[1].teacher).toEqual({ source: 'run', run: 'teacher-run', role: 'student' });
     expect(runs[1].attention.beta).toBe(100);

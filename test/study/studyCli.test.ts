@@ -179,4 +179,20 @@ describe.runIf(haveData)('atstudio study on Fashion-MNIST', () => {
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/already done/);
   }, 120_000);
+
+  it('a study whose teacher is an earlier run loads it before any run has chosen a backend, and trains', async () => {
+    const [record] = await new StudyStore(runsDir).list();
+    expect(record.teacherRun).toBeDefined();
+    const file = write('reuse.json', study({ teacher: { source: 'run', run: record.teacherRun, role: 'student' }, methods: ['at'], seeds: 1 }));
+    const r = await cli(['study', file, '--runs-dir', runsDir, '--json'], { env });
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).not.toMatch(/cannot be loaded/);
+    const events = jsonLines(r.out);
+    const started = events.filter((e) => e.type === 'study-run');
+    expect(started).toHaveLength(1);
+    const run = await new RunStore(runsDir).open(started[0].runId);
+    expect(run.config.teacher).toEqual({ source: 'run', run: record.teacherRun, role: 'student' });
+    const result = events.find((e) => e.type === 'study-results')!.study as StudyView;
+    expect(result.results.rows.find((row) => row.method === 'at')!.done).toBe(1);
+  }, 60_000);
 });
