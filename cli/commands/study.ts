@@ -56,17 +56,19 @@ async function start(io: CliIO, store: RunStore, studies: StudyStore, configFile
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
   const parsed = await readStudyConfigFile(file);
   const config = { ...parsed, base: resolvePaths(parsed.base, path.dirname(file)) };
+  // The backend before the checks: they build models, and the first model built in a process starts TF.js's
+  // default backend (wasm on one thread), which the process then keeps (as `atstudio train` does).
+  if (queueUrl && flags.backend) throw new UsageError('--backend with --queue: each worker picks its own (`atstudio worker --backend …`)');
+  const backend = queueUrl ? undefined : await chooseBackend(io, flags.backend, parsed.base.backend);
   // Everything that could stop a run is checked before the study makes any folder.
   const check = await checkStudy(config, { paths: new PathPolicy(undefined, store.runsDir), store });
   if (check.issues.length) throw new Error(`${file}: the study cannot start: ${check.issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`);
   for (const w of check.warnings) io.stderr.write(`warning: ${w}\n`);
   if (queueUrl) {
     // The workers train it, each on its own machine's backend.
-    if (flags.backend) throw new UsageError('--backend with --queue: each worker picks its own (`atstudio worker --backend …`)');
     const q = await openQueue(io, queueUrl, store); // a wrong URL fails before any folder is made
     return driveQueued(io, store, studies, (await studies.create(config)).id, queueUrl, flags, q);
   }
-  const backend = await chooseBackend(io, flags.backend, config.base.backend);
   const record = await studies.create(config);
   return drive(io, store, studies, record.id, config.base.backend, flags, backend);
 }

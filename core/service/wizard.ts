@@ -228,7 +228,7 @@ export async function validateRunConfig(input: unknown, ctx: { paths: PathPolicy
     // What the student reaches alone: the best finished baseline of the same student on the same data.
     let baselineTop1: number | undefined;
     if (teacherTop1 !== undefined) {
-      const alone = (await ctx.store.list()).filter((r) => r.method === 'baseline' && r.student === describeModel(config.student.model) && r.dataset === config.data.path && r.best);
+      const alone = (await ctx.store.list()).filter((r) => r.method === 'baseline' && !(t.source === 'run' && r.id === t.run) && r.student === describeModel(config.student.model) && r.dataset === config.data.path && r.best);
       if (alone.length) baselineTop1 = Math.max(...alone.map((r) => r.best!.top1));
     }
     warnings.push(...teacherWarnings({

@@ -70,8 +70,12 @@ describe('atstudio serve', () => {
     const child = spawn(process.execPath, [bin, 'serve', '--runs-dir', runsDir, '--port', String(20000 + Math.floor(Math.random() * 20000))],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('Press Ctrl-C')) child.kill(sig); });
-    child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+    // One signal only: output that comes after it (the server saying it stops) must not send a second,
+    // which would find the handler gone and kill the process with the signal's default action.
+    let sent = false;
+    const watch = (d: Buffer) => { out += d.toString(); if (!sent && out.includes('Press Ctrl-C')) { sent = true; child.kill(sig); } };
+    child.stdout!.on('data', watch);
+    child.stderr!.on('data', watch);
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code, out).toBe(0);
     expect(out).toContain(`${sig}: stopping the server`);

@@ -50,3 +50,35 @@ describe('atstudio train with a teacher (spawned)', () => {
     expect(backend.wasmThreads.used).toBe(asked);
   }, 240_000);
 });
+
+describe('atstudio study (spawned)', () => {
+  it.runIf(haveData)('examples/fashion-mnist-study.json, made tiny: the teacher run and the AT run train wasm on the threads auto asks for', () => {
+    // The study's checks build the teacher and student before any run, which once started wasm on one thread.
+    const example = JSON.parse(readFileSync(path.join(examples, 'fashion-mnist-study.json'), 'utf8')) as Record<string, any>;
+    const tiny = {
+      ...example, seeds: 1, methods: ['at'], probes: 0,
+      data: { ...example.data, limit: 32, testLimit: 32 },
+      teacher: { ...example.teacher, limit: 32, training: { epochs: 1 } },
+      training: { ...example.training, epochs: 1 },
+    };
+    const file = path.join(tmp, 'study-tiny.json');
+    writeFileSync(file, JSON.stringify(tiny));
+    const env = { ...process.env };
+    delete env.ATSTUDIO_WASM_THREADS;
+    env.ATSTUDIO_BACKEND = 'wasm';
+    const runsDir = path.join(tmp, 'study-runs');
+    const r = spawnSync(process.execPath, [builtBin(), 'study', file, '--json', '--runs-dir', runsDir], { encoding: 'utf8', env });
+    expect(r.status, r.stderr).toBe(0);
+    const asked = Math.min(os.availableParallelism(), MAX_WASM_THREADS);
+    const ids = readdirSync(runsDir).filter((d) => !d.startsWith('.'));
+    expect(ids).toHaveLength(2); // the teacher's run, then the AT run
+    for (const id of ids) {
+      const backend = (JSON.parse(readFileSync(path.join(runsDir, id, 'environment.json'), 'utf8')) as {
+        backend: { name: string; threads: number; wasmThreads: { fallback?: string } };
+      }).backend;
+      expect(backend.name).toBe('wasm');
+      expect(backend.wasmThreads.fallback ?? '').not.toMatch(/already initialized/);
+      expect(backend.threads).toBe(asked);
+    }
+  }, 240_000);
+});
