@@ -23,6 +23,11 @@ export async function serveCommand(io: CliIO, flags: ServeFlags): Promise<number
   const fileRoots = [runsDir, ...(named.length > 0 ? named : [io.cwd])];
   const loopback = isLoopbackHost(host);
   const roots = named.length > 0 || !loopback ? fileRoots : undefined;
+  // Ctrl-C, SIGTERM and SIGHUP are taken from here on, before anything starts or is printed: a signal that
+  // comes while the server starts still stops it cleanly instead of killing the process.
+  const stopRequested = new Promise<string>((resolve) => {
+    const off = io.onInterrupt((why) => { if (why !== 'EPIPE') { off(); resolve(why ?? 'SIGINT'); } });
+  });
   const renderPdf = defaultPdfRenderer(io.env);
   // --queue: runs train on `atstudio worker`s (any machine on the shared runs folder), not here.
   const queueUrl = queueUrlFrom(flags.queue, io.env);
@@ -45,9 +50,7 @@ export async function serveCommand(io: CliIO, flags: ServeFlags): Promise<number
   io.stdout.write('Press Ctrl-C to stop.\n');
   // Ctrl-C, SIGTERM and SIGHUP stop the server and the service (a run in training stops at a checkpoint
   // and is queued to continue); a closed stdout does not (nothing is written there after the start).
-  const signal = await new Promise<string>((resolve) => {
-    const off = io.onInterrupt((why) => { if (why !== 'EPIPE') { off(); resolve(why ?? 'SIGINT'); } });
-  });
+  const signal = await stopRequested;
   io.stderr.write(`${signal}: stopping the server…\n`);
   await server.close();
   await api.close();
