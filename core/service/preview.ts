@@ -178,7 +178,8 @@ function samplePixels(pngBase64: string, channels: number, inputShape: [number, 
   return convertImage(img, png.height, png.width, c, inputShape);
 }
 
-function scale01(v: ArrayLike<number>): number[] {
+/** Values scaled to [0, 1] for drawing a map (all zeros when constant); Try it draws its maps the same way. */
+export function scale01(v: ArrayLike<number>): number[] {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < v.length; i++) { lo = Math.min(lo, v[i]!); hi = Math.max(hi, v[i]!); }

@@ -14,6 +14,7 @@ import type { RunStore } from '../runs/runStore.js';
 import { inputShapeOf, loadTeacherNet } from '../train/networks.js';
 import type { TryImageResult, TryNetResult } from './api.js';
 import { ServiceError } from './errors.js';
+import { scale01 } from './preview.js';
 import { plainTapName } from './wizard.js';
 
 /** Largest image accepted (base64 of a few MB): a photo from a phone, not a video. */
@@ -92,12 +93,4 @@ export async function tryImage(runId: string, imageBase64: string, ctx: { store:
   const teacher = teacherFile && existsSync(teacherFile) ? await runNet(teacherFile, img).catch(() => null) : null;
   const { classes, ...s } = student;
   return { student: s, ...(teacher ? { teacher: { top: teacher.top, maps: teacher.maps } } : {}), ...(classes ? { classes } : {}) };
-}
-
-function scale01(v: ArrayLike<number>): number[] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < v.length; i++) { lo = Math.min(lo, v[i]!); hi = Math.max(hi, v[i]!); }
-  const span = hi - lo;
-  return Array.from(v, (x) => (span > 0 ? (x - lo) / span : 0));
 }
