@@ -158,10 +158,9 @@ async function driveQueued(io: CliIO, store: RunStore, studies: StudyStore, id: 
   const stop = { requested: false };
   const driver = queuedStudyDriver(io, q, !!flags.json, stop);
   (flags.json ? io.stderr : io.stdout).write(`study ${id} → ${studies.file(id)} (runs queued on ${q.shown})\n`);
-  const off = io.onInterrupt((why) => {
+  const off = io.onInterrupt(() => {
     if (stop.requested) return io.exit(EXIT_INTERRUPTED);
     stop.requested = true;
-    void why;
     io.stderr.write('\nstopping the study: its runs in the queue are cancelled (at a checkpoint, resumable); `atstudio study resume` continues\n');
     for (const runId of driver.active) void q.control(runId, 'cancel').catch(() => undefined);
   });
