@@ -373,9 +373,11 @@ class Service {
     return this.active?.runId === runId || this.remote.has(runId);
   }
 
-  private control(runId: string, action: ControlAction): void {
+  private async control(runId: string, action: ControlAction): Promise<void> {
     if (this.remote.has(runId)) {
-      void this.opts.queue?.control(runId, action).catch((err: Error) => console.error(`service: ${action} of run ${runId} through the queue failed: ${err.message}`));
+      const done = await this.opts.queue?.control(runId, action).catch((err: Error) => console.error(`service: ${action} of run ${runId} through the queue failed: ${err.message}`));
+      // Still waiting for a worker: nothing to pause, as in the in-process queue (the run stays queued).
+      if (done === 'waiting' && action === 'pause') throw new ServiceError('conflict', `run ${runId} is queued, not running yet: nothing to pause (cancel it to take it out of the queue)`);
       return;
     }
     const a = this.active;
@@ -404,7 +406,7 @@ class Service {
   async pauseRun(runId: string): Promise<void> {
     const run = await this.open(runId);
     if (this.isActive(run.id)) {
-      this.control(run.id, 'pause');
+      await this.control(run.id, 'pause');
       return;
     }
     const st = await run.readStatus();
@@ -417,7 +419,7 @@ class Service {
     const run = await this.open(runId);
     const st = await run.readStatus();
     if (this.isActive(run.id) && st.status !== 'done') {
-      this.control(run.id, 'resume');
+      await this.control(run.id, 'resume');
       return;
     }
     if (st.status === 'queued') return; // already waiting its turn
@@ -436,7 +438,7 @@ class Service {
     const run = await this.open(runId);
     if (this.isActive(run.id)) {
       if (this.active?.runId === run.id) this.active.cancelledByUser = true;
-      this.control(run.id, 'cancel');
+      await this.control(run.id, 'cancel');
       return;
     }
     const st = await run.readStatus();
@@ -594,7 +596,7 @@ class Service {
     const a = this.active;
     if (a) {
       // Stopped at a step boundary with a checkpoint, and queued again: the next service continues it.
-      this.control(a.runId, 'cancel');
+      void this.control(a.runId, 'cancel');
       await Promise.race([a.finished, new Promise((r) => setTimeout(r, 30_000))]);
     }
     await this.engine.close();
