@@ -9,6 +9,7 @@ import type { RunEvent } from '../events/types.js';
 import type { RunStore } from '../runs/runStore.js';
 import type { RunHandle } from '../runs/types.js';
 import { controlKey, isRunProgress, QUEUE_PREFIX, RUN_QUEUE_NAME, type RemoteAction, type RunJobData, type RunJobResult } from './protocol.js';
+import { readQueueCa } from './tls.js';
 import { parseQueueUrl, redactSecrets } from './url.js';
 
 export type RemoteOutcome = { status: 'done' | 'failed' | 'cancelled'; error?: string };
@@ -36,6 +37,8 @@ export interface RemoteRunQueue {
 
 export interface RemoteRunsOptions {
   url: string;
+  /** A PEM file with the CA of a rediss:// server (--queue-ca, $ATSTUDIO_QUEUE_CA). */
+  caFile?: string;
   store: RunStore;
   /** How often a waited-for run's job is looked at besides the events (ms, default 1000). */
   pollMs?: number;
@@ -53,7 +56,7 @@ export async function connectRunQueue(opts: RemoteRunsOptions): Promise<RemoteRu
 
 /** The queue at once, connecting in the background (the desktop app builds its service synchronously). */
 export function createRunQueue(opts: RemoteRunsOptions): RemoteRunQueue & { ready: Promise<void> } {
-  const { options, shown } = parseQueueUrl(opts.url);
+  const { options, shown } = parseQueueUrl(opts.url, opts.caFile ? { ca: readQueueCa(opts.caFile) } : {});
   const log = (line: string) => (opts.log ?? ((l: string) => console.error(l)))(redactSecrets(line, opts.url));
   const queue = new Queue<RunJobData, RunJobResult>(RUN_QUEUE_NAME, { connection: options, prefix: QUEUE_PREFIX });
   const events = new QueueEvents(RUN_QUEUE_NAME, { connection: options, prefix: QUEUE_PREFIX });
