@@ -40,6 +40,7 @@ import { tryImage } from './tryIt.js';
 import { datasetView, modelEstimate, teacherFileView, validateRunConfig } from './wizard.js';
 import { ServiceStudies } from './studies.js';
 import type { RemoteRunQueue } from '../queue/remoteRuns.js';
+import { queueSettingsMethods, type QueueSettingsHost } from './queueSettingsApi.js';
 
 export interface ServiceOptions {
   runsDir: string;
@@ -65,6 +66,8 @@ export interface ServiceOptions {
    * runs folder train them, side by side; their events come back through the queue. The service closes it.
    */
   queue?: RemoteRunQueue;
+  /** The desktop app's queue setting (Settings screen); without it the queue is shown read-only. */
+  queueSettings?: QueueSettingsHost;
 }
 
 export type AtStudioService = AtStudioApi & {
@@ -709,6 +712,8 @@ class Service {
       resumeStudy: guard((id: string) => self.studies.resume(id)),
       exportStudyReport: guard((id: string, dest: string) => self.studies.exportReport(id, dest)),
       listDirectory: guard((p?: string) => listDirectory(p, { paths: self.paths, ...(self.opts.roots ? { roots: self.opts.roots } : {}), runsDir: self.store.runsDir })),
+      ...((q) => ({ queueSettings: guard(q.queueSettings), testQueue: guard(q.testQueue), saveQueueSettings: guard(q.saveQueueSettings) }))(
+        queueSettingsMethods(self.opts.queueSettings, self.opts.queue?.shown)),
       subscribe: (listener: EventListener, runId?: string) => self.subscribe(listener, runId),
       close: () => self.close(),
       whenIdle: () => self.whenIdle(),
