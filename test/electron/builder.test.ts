@@ -130,6 +130,27 @@ describe('build/electron-builder.yml', () => {
     expect(excluded.some((g) => minimatch('node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js', g, { dot: true }))).toBe(false);
   });
 
+  it("packs only the TF.js builds Node loads: each package's dist/tf-*.node.js and the wasm binaries", () => {
+    const excluded = config.files.filter((f) => f.startsWith('!')).map((f) => f.slice(1));
+    const packed = (p: string) => !excluded.some((g) => minimatch(p, g, { dot: true }));
+    const tf = 'node_modules/@tensorflow';
+    for (const [name, main] of [['tfjs-core', 'tf-core'], ['tfjs-layers', 'tf-layers'], ['tfjs-backend-cpu', 'tf-backend-cpu'], ['tfjs-backend-wasm', 'tf-backend-wasm'], ['tfjs-backend-webgpu', 'tf-backend-webgpu']]) {
+      const pj = JSON.parse(readFileSync(path.join(root, tf, name!, 'package.json'), 'utf8')) as { main: string };
+      expect(pj.main).toBe(`dist/${main}.node.js`);
+      expect(packed(`${tf}/${name}/${pj.main}`), name).toBe(true);
+      expect(packed(`${tf}/${name}/package.json`), name).toBe(true);
+      for (const unused of [`dist/${main}.js`, `dist/${main}.min.js`, `dist/${main}.es2017.js`, `dist/${main}.fesm.js`, 'dist/index.js']) expect(packed(`${tf}/${name}/${unused}`), `${name}/${unused}`).toBe(false);
+    }
+    expect(packed(`${tf}/tfjs-core/dist/ops/conv2d.js`)).toBe(false);
+    expect(packed(`${tf}/tfjs-core/dist/tensor_test.js`)).toBe(false);
+    for (const wasm of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+      expect(existsSync(path.join(root, tf, 'tfjs-backend-wasm/dist', wasm)), wasm).toBe(true);
+      expect(packed(`${tf}/tfjs-backend-wasm/dist/${wasm}`), wasm).toBe(true);
+    }
+    // tfjs-node's own dist is CommonJS that Node loads.
+    expect(packed(`${tf}/tfjs-node/dist/index.js`)).toBe(true);
+  });
+
   it('keeps the electron npm package (an optionalDependency) out of the app', () => {
     expect(pkg.optionalDependencies.electron).toBeDefined();
     const excluded = config.files.filter((f) => f.startsWith('!')).map((f) => f.slice(1));
