@@ -151,6 +151,20 @@ describe('build/electron-builder.yml', () => {
     expect(packed(`${tf}/tfjs-node/dist/index.js`)).toBe(true);
   });
 
+  it.each(['linux', 'win', 'mac'] as const)("packs dist/ and renderer/dist/ only, not the project's sources, tests or maps: %s", async (platform) => {
+    // What electron-builder itself computes: its normalized config (top-level `files` becomes a file set)
+    // and its main file matchers for the platform; a file goes into app.asar when any matcher accepts it.
+    const { getConfig } = require('app-builder-lib/out/util/config/config.js');
+    const { getMainFileMatchers } = require('app-builder-lib/out/fileMatcher.js');
+    const loaded = await getConfig(root, configPath, null);
+    const packager = { info: { projectDir: root, buildResourcesDir: 'build', config: loaded, isPrepackedAppAsar: false, debugLogger: { isEnabled: false } }, config: loaded };
+    const matchers = getMainFileMatchers(root, '/app', (s: string) => s.replace(/\$\{arch\}/g, 'x64'), loaded[platform], packager, path.join(root, 'release'), false) as { createFilter(): (f: string, st: object) => boolean }[];
+    const file = { isDirectory: () => false };
+    const packed = (p: string) => matchers.some((m) => m.createFilter()(path.join(root, p), file));
+    for (const p of ['package.json', 'dist/core/index.js', 'dist/cli/main.js', 'dist/electron/main.js', 'renderer/dist/index.html']) expect(packed(p), p).toBe(true);
+    for (const p of ['core/tf.ts', 'test/package/exports.test.ts', 'README.md', 'tsconfig.json', '.ci/run', 'dist/core/index.js.map', 'dist/core/index.d.ts']) expect(packed(p), p).toBe(false);
+  });
+
   it('keeps the electron npm package (an optionalDependency) out of the app', () => {
     expect(pkg.optionalDependencies.electron).toBeDefined();
     const excluded = config.files.filter((f) => f.startsWith('!')).map((f) => f.slice(1));
