@@ -1,6 +1,7 @@
 // The one TensorFlow.js instance the whole engine uses. Callers import `tf` from here (or from the
 // package root) so that models, tensors and backends registered by the core are the ones they see.
-import * as tf from '@tensorflow/tfjs';
+// Which TF.js packages that is, and why not the umbrella @tensorflow/tfjs: ./tfPackages.ts.
+import * as tf from './tfPackages.js';
 
 export { tf };
 export type Tensor = tf.Tensor;

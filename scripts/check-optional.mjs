@@ -15,7 +15,7 @@ for (const name of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxr
   }
   console.log(`${name}: ${state}`);
 }
-for (const name of ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'onnx-proto', 'fflate']) {
+for (const name of ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', 'onnx-proto', 'fflate']) {
   require.resolve(`${name}/package.json`); // throws, failing CI, if a required package is missing
   console.log(`${name}: installed`);
 }

@@ -193,7 +193,7 @@ async function activate(tfName: string, label: string): Promise<string | undefin
 }
 
 function baseVersions(): Record<string, string> {
-  return { 'tfjs-core': tf.version_core, tfjs: tf.version.tfjs ?? tf.version_core, node: process.versions.node };
+  return { 'tfjs-core': tf.version_core, tfjs: tf.version_core, node: process.versions.node };
 }
 
 function moduleExport<T>(mod: unknown, key: string): T | undefined {
@@ -344,7 +344,7 @@ async function tryWebGpu(ctx: Context): Promise<Outcome> {
 async function tryCpu(): Promise<Outcome> {
   const failed = await activate('cpu', 'plain JavaScript');
   if (failed !== undefined) return { ok: false, reason: failed };
-  return { ok: true, reason: 'plain JavaScript kernels (very slow)', threads: 1, versions: { ...baseVersions(), 'tfjs-backend-cpu': tf.version['tfjs-backend-cpu'] ?? tf.version_core } };
+  return { ok: true, reason: 'plain JavaScript kernels (very slow)', threads: 1, versions: { ...baseVersions(), 'tfjs-backend-cpu': tf.version_cpu } };
 }
 
 function attempt(name: BackendName, ctx: Context): Promise<Outcome> {

@@ -130,6 +130,41 @@ describe('build/electron-builder.yml', () => {
     expect(excluded.some((g) => minimatch('node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js', g, { dot: true }))).toBe(false);
   });
 
+  it("packs only the TF.js builds Node loads: each package's dist/tf-*.node.js and the wasm binaries", () => {
+    const excluded = config.files.filter((f) => f.startsWith('!')).map((f) => f.slice(1));
+    const packed = (p: string) => !excluded.some((g) => minimatch(p, g, { dot: true }));
+    const tf = 'node_modules/@tensorflow';
+    for (const [name, main] of [['tfjs-core', 'tf-core'], ['tfjs-layers', 'tf-layers'], ['tfjs-backend-cpu', 'tf-backend-cpu'], ['tfjs-backend-wasm', 'tf-backend-wasm'], ['tfjs-backend-webgpu', 'tf-backend-webgpu']]) {
+      const pj = JSON.parse(readFileSync(path.join(root, tf, name!, 'package.json'), 'utf8')) as { main: string };
+      expect(pj.main).toBe(`dist/${main}.node.js`);
+      expect(packed(`${tf}/${name}/${pj.main}`), name).toBe(true);
+      expect(packed(`${tf}/${name}/package.json`), name).toBe(true);
+      for (const unused of [`dist/${main}.js`, `dist/${main}.min.js`, `dist/${main}.es2017.js`, `dist/${main}.fesm.js`, 'dist/index.js']) expect(packed(`${tf}/${name}/${unused}`), `${name}/${unused}`).toBe(false);
+    }
+    expect(packed(`${tf}/tfjs-core/dist/ops/conv2d.js`)).toBe(false);
+    expect(packed(`${tf}/tfjs-core/dist/tensor_test.js`)).toBe(false);
+    for (const wasm of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+      expect(existsSync(path.join(root, tf, 'tfjs-backend-wasm/dist', wasm)), wasm).toBe(true);
+      expect(packed(`${tf}/tfjs-backend-wasm/dist/${wasm}`), wasm).toBe(true);
+    }
+    // tfjs-node's own dist is CommonJS that Node loads.
+    expect(packed(`${tf}/tfjs-node/dist/index.js`)).toBe(true);
+  });
+
+  it.each(['linux', 'win', 'mac'] as const)("packs dist/ and renderer/dist/ only, not the project's sources, tests or maps: %s", async (platform) => {
+    // What electron-builder itself computes: its normalized config (top-level `files` becomes a file set)
+    // and its main file matchers for the platform; a file goes into app.asar when any matcher accepts it.
+    const { getConfig } = require('app-builder-lib/out/util/config/config.js');
+    const { getMainFileMatchers } = require('app-builder-lib/out/fileMatcher.js');
+    const loaded = await getConfig(root, configPath, null);
+    const packager = { info: { projectDir: root, buildResourcesDir: 'build', config: loaded, isPrepackedAppAsar: false, debugLogger: { isEnabled: false } }, config: loaded };
+    const matchers = getMainFileMatchers(root, '/app', (s: string) => s.replace(/\$\{arch\}/g, 'x64'), loaded[platform], packager, path.join(root, 'release'), false) as { createFilter(): (f: string, st: object) => boolean }[];
+    const file = { isDirectory: () => false };
+    const packed = (p: string) => matchers.some((m) => m.createFilter()(path.join(root, p), file));
+    for (const p of ['package.json', 'dist/core/index.js', 'dist/cli/main.js', 'dist/electron/main.js', 'renderer/dist/index.html']) expect(packed(p), p).toBe(true);
+    for (const p of ['core/tf.ts', 'test/package/exports.test.ts', 'README.md', 'tsconfig.json', '.ci/run', 'dist/core/index.js.map', 'dist/core/index.d.ts']) expect(packed(p), p).toBe(false);
+  });
+
   it('keeps the electron npm package (an optionalDependency) out of the app', () => {
     expect(pkg.optionalDependencies.electron).toBeDefined();
     const excluded = config.files.filter((f) => f.startsWith('!')).map((f) => f.slice(1));
