@@ -3,7 +3,6 @@
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { chooseBackend } from '../backend.js';
-import { UsageError } from '../errors.js';
 import { num, pct } from '../format/units.js';
 import type { CliIO } from '../io.js';
 import { resolveRunId } from '../lookup.js';

@@ -14,9 +14,10 @@
 // Checked against finite differences in test/backend/poolGradients.test.ts.
 import { tf } from '../tf.js';
 import { gradientDepth } from './gradientDepth.js';
+import { gradConfig, runKernel } from './kernelTypes.js';
 
-type Pad = 'same' | 'valid' | number;
-interface PoolAttrs { filterSize: number | [number, number]; strides: number | [number, number]; pad: Pad; dimRoundingMode?: 'floor' | 'round' | 'ceil' }
+/** MaxPool's and AvgPool's attributes (the same fields); AvgPoolGrad gets AvgPool's, passed on whole. */
+type PoolAttrs = tf.MaxPoolAttrs | tf.AvgPoolAttrs;
 
 function poolInfo(shape: number[], attrs: PoolAttrs) {
   return tf.backend_util.computePool2DInfo(shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
@@ -103,48 +104,48 @@ function maxPoolInputGradient(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4D, a
   return tf.slice(sum!, [0, top, left, 0], x.shape) as tf.Tensor4D;
 }
 
-export const maxPoolGradConfig: tf.GradConfig = {
+export const maxPoolGradConfig: tf.GradConfig = gradConfig<tf.MaxPoolAttrs>({
   kernelName: 'MaxPool',
   inputsToSave: ['x'],
   outputsToSave: [true],
-  gradFunc: (dy, saved, attrs) => {
+  gradFunc: (dy, saved, a) => {
     const [x, y] = saved as [tf.Tensor4D, tf.Tensor4D];
-    const a = attrs as unknown as PoolAttrs;
     return {
       // tfjs-backend-wasm's MaxPoolGrad drops windows whose maximum is negative: the composed path there too.
       x: () => (gradientDepth() > 0 || tf.getBackend() === 'wasm'
         ? maxPoolInputGradient(dy as tf.Tensor4D, x, y, a)
-        : tf.engine().runKernel('MaxPoolGrad', { dy: dy as tf.Tensor, input: x, output: y }, a as unknown as tf.NamedAttrMap) as tf.Tensor),
+        : runKernel<tf.MaxPoolGradAttrs>('MaxPoolGrad', { dy: dy as tf.Tensor, input: x, output: y }, a) as tf.Tensor),
     };
   },
-};
+});
 
-export const avgPoolGradConfig: tf.GradConfig = {
+export const avgPoolGradConfig: tf.GradConfig = gradConfig<tf.AvgPoolAttrs>({
   kernelName: 'AvgPool',
   inputsToSave: ['x'],
-  gradFunc: (dy, saved, attrs) => {
+  gradFunc: (dy, saved, a) => {
     const [x] = saved as [tf.Tensor4D];
-    const a = attrs as unknown as PoolAttrs;
     return {
-      x: () => tf.engine().runKernel('AvgPoolGrad', { dy: tf.div(dy as tf.Tensor, windowCoverage(poolInfo(x.shape, a))), input: x },
-        a as unknown as tf.NamedAttrMap) as tf.Tensor,
+      x: () => runKernel<tf.AvgPoolAttrs>('AvgPoolGrad', { dy: tf.div(dy as tf.Tensor, windowCoverage(poolInfo(x.shape, a))), input: x },
+        a) as tf.Tensor,
     };
   },
-};
+});
 
-/** AvgPoolGrad(dy) = A₀ᵀ·dy with A₀ = window sums / (kh·kw); its gradient is A₀·g = avgPool(g)·count/(kh·kw). */
-export const avgPoolGradGradConfig: tf.GradConfig = {
+/**
+ * AvgPoolGrad(dy) = A₀ᵀ·dy with A₀ = window sums / (kh·kw); its gradient is A₀·g = avgPool(g)·count/(kh·kw).
+ * Its attributes are AvgPoolGradAttrs, plus dimRoundingMode when avgPoolGradConfig above ran it: AvgPoolAttrs.
+ */
+export const avgPoolGradGradConfig: tf.GradConfig = gradConfig<tf.AvgPoolAttrs>({
   kernelName: 'AvgPoolGrad',
   inputsToSave: ['input'],
-  gradFunc: (g, saved, attrs) => {
+  gradFunc: (g, saved, a) => {
     const [input] = saved as [tf.Tensor4D];
-    const a = attrs as unknown as PoolAttrs;
     return {
       dy: () => tf.mul(tf.avgPool(g as tf.Tensor4D, a.filterSize, a.strides, a.pad, a.dimRoundingMode), windowCoverage(poolInfo(input.shape, a))),
       input: () => tf.zerosLike(input),
     };
   },
-};
+});
 
 /** Registers the three gradients above, replacing TF.js's own (idempotent). */
 export function registerPoolGradients(): void {

@@ -9,6 +9,7 @@
 // under double backprop). Other backends keep TF.js's exact arithmetic (wasm has its own fast paths).
 // Checked against cpu in test/backend/webgpuKernels.test.ts.
 import { tf } from '../tf.js';
+import { gradConfig } from './kernelTypes.js';
 
 function expandedShape(xShape: number[], axis: number | number[]): { shape: number[]; reduceSize: number } {
   const axes = tf.util.parseAxisParam(axis, xShape);
@@ -25,23 +26,23 @@ function onGpu(): boolean {
   return tf.getBackend() === 'webgpu';
 }
 
-export const sumGradConfig: tf.GradConfig = {
+export const sumGradConfig: tf.GradConfig = gradConfig<tf.SumAttrs>({
   kernelName: 'Sum',
   inputsToSave: ['x'],
   gradFunc: (dy, saved, attrs) => {
     const [x] = saved as [tf.Tensor];
-    const { shape } = expandedShape(x.shape, (attrs as unknown as { axis: number | number[] }).axis);
+    const { shape } = expandedShape(x.shape, attrs.axis);
     const expanded = tf.reshape(dy as tf.Tensor, shape);
     return { x: () => (onGpu() ? tf.broadcastTo(expanded, x.shape) : tf.mul(expanded, tf.ones(x.shape, 'float32'))) };
   },
-};
+});
 
-export const meanGradConfig: tf.GradConfig = {
+export const meanGradConfig: tf.GradConfig = gradConfig<tf.MeanAttrs>({
   kernelName: 'Mean',
   inputsToSave: ['x'],
   gradFunc: (dy, saved, attrs) => {
     const [x] = saved as [tf.Tensor];
-    const { shape, reduceSize } = expandedShape(x.shape, (attrs as unknown as { axis: number | number[] }).axis);
+    const { shape, reduceSize } = expandedShape(x.shape, attrs.axis);
     return {
       x: () => {
         const expanded = tf.reshape(dy as tf.Tensor, shape);
@@ -49,7 +50,7 @@ export const meanGradConfig: tf.GradConfig = {
       },
     };
   },
-};
+});
 
 /** Replaces TF.js's Sum and Mean gradients (idempotent; all backends, arithmetic unchanged off webgpu). */
 export function registerReduceGradients(): void {

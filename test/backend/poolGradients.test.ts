@@ -25,7 +25,7 @@ describe.each(['cpu', 'wasm'] as const)('pooling gradients on %s', (backend) => 
     // inputs; with upstream weights 1, 2, 3, 4 the gradient at (r, c) is Σ over windows holding it of w/count.
     const x = tf.tensor4d(Array.from({ length: 16 }, (_, i) => i + 1), [1, 4, 4, 1]);
     const w = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
-    const f = (xx: tf.Tensor4D) => tf.sum(tf.mul(tf.avgPool(xx, 3, 2, 'same'), w));
+    const f = (xx: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(xx as tf.Tensor4D, 3, 2, 'same'), w));
     const g = Array.from(tf.grad(f)(x).dataSync());
     const byHand = [
       1 / 9, 1 / 9, 1 / 9 + 2 / 6, 2 / 6,
@@ -42,7 +42,7 @@ describe.each(['cpu', 'wasm'] as const)('pooling gradients on %s', (backend) => 
     await useBackend(backend);
     const x = tf.tensor4d(seededUniform(3, 2 * 5 * 5 * 3), [2, 5, 5, 3]); // values in (−1, 1): some windows all negative
     const w = tf.tensor4d(seededUniform(4, 2 * 3 * 3 * 3), [2, 3, 3, 3]);
-    const f = (xx: tf.Tensor4D) => tf.sum(tf.mul(tf.maxPool(xx, 3, 2, 'same'), w));
+    const f = (xx: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(xx as tf.Tensor4D, 3, 2, 'same'), w));
     const plain = tf.grad(f)(x).dataSync();
     const fd = finiteDifferences((xx) => f(xx).dataSync()[0]!, x, 1e-3);
     expect(Math.max(...Array.from(plain, (v, i) => Math.abs(v - fd[i]!)))).toBeLessThan(1e-2);
@@ -51,7 +51,7 @@ describe.each(['cpu', 'wasm'] as const)('pooling gradients on %s', (backend) => 
     let inner: Float32Array | null = null;
     const v = tf.variable(tf.scalar(1));
     tf.variableGrads(() => {
-      const gx = tf.grad((xx: tf.Tensor4D) => tf.mul(f(xx), v))(x);
+      const gx = tf.grad((xx: tf.Tensor) => tf.mul(f(xx), v))(x);
       inner = gx.dataSync() as Float32Array;
       return tf.sum(tf.square(gx)) as tf.Scalar;
     }, [v]);

@@ -145,9 +145,9 @@ describe.skipIf(skip)('webgpu kernels against cpu (SwiftShader)', () => {
   ];
   for (const p of pools) {
     it(`${p.name}: output, ∂x, and ∂(Σ (∂x)²)/∂x (differentiated again, as gradient-based AT does)`, async () => {
-      const shape = [2, 7, 7, 3];
+      const shape: [number, number, number, number] = [2, 7, 7, 3];
       const x = input(shape);
-      const outShape = tf.tidy(() => p.pool(tf.zeros(shape) as tf.Tensor4D).shape);
+      const outShape = tf.tidy(() => p.pool(tf.zeros(shape)).shape);
       const r = arr(outShape);
       await compare(p.name, () => {
         const [y, dx] = valueAndGrads((xx) => p.pool(xx as tf.Tensor4D), [x], r);

@@ -206,20 +206,20 @@ describe('RunDashboard', () => {
       top: names.map((n, i) => ({ label: i, className: n, p: [0.7, 0.2, 0.05][i]! })),
       maps: [{ tap: 'group0', h: 2, w: 2, map: [1, 0, 0, 0] }, { tap: 'group1', h: 1, w: 1, map: [1] }],
     });
-    (fakeApi as any).tryImage = vi.fn(async () => ({ student: net(['Sneaker', 'Sandal', 'Bag']), teacher: net(['Sneaker', 'Ankle boot', 'Sandal']) }));
+    fakeApi.tryImage.mockImplementation(async () => ({ student: net(['Sneaker', 'Sandal', 'Bag']), teacher: net(['Sneaker', 'Ankle boot', 'Sandal']) }));
     render(RunDashboard, { runId: 'r1' });
     const tryIt = await screen.findByTestId('try-it');
     const file = new File([Uint8Array.from(atob(PNG_1PX), (c) => c.charCodeAt(0))], 'shoe.png', { type: 'image/png' });
     await fireEvent.change(screen.getByTestId('try-file'), { target: { files: [file] } });
     const student = await screen.findByTestId('try-student');
-    expect((fakeApi as any).tryImage).toHaveBeenCalledWith('r1', PNG_1PX);
+    expect(fakeApi.tryImage).toHaveBeenCalledWith('r1', PNG_1PX);
     expect(student.textContent!.replace(/\s+/g, ' ')).toMatch(/Sneaker.*70\.0%.*Sandal.*20\.0%.*Bag.*5\.0%/);
     expect(screen.getByTestId('try-teacher').textContent).toMatch('Ankle boot');
     expect(student.querySelectorAll('canvas, [role="img"]').length).toBeGreaterThan(0);
     // Not an image: said plainly, nothing sent.
     await fireEvent.change(screen.getByTestId('try-file'), { target: { files: [new File(['x'], 'notes.txt', { type: 'text/plain' })] } });
     expect(tryIt.querySelector('[role="alert"]')!.textContent).toMatch('notes.txt is not a PNG or JPEG image.');
-    expect((fakeApi as any).tryImage).toHaveBeenCalledTimes(1);
+    expect(fakeApi.tryImage).toHaveBeenCalledTimes(1);
   });
 
   it('a running run has no "Try it" yet', async () => {

@@ -2,7 +2,8 @@
 import { vi } from 'vitest';
 import type { RunEvent } from '../../core/events/types.js';
 import type { AttentionSnapshot, Metric, RunSummary } from '../../core/runs/types.js';
-import type { RunDetail } from '../../core/service/api.js';
+import type { RunDetail, TryImageResult } from '../../core/service/api.js';
+import type { UiApi } from '../../renderer/src/lib/api.js';
 
 export const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==';
 
@@ -78,7 +79,8 @@ function make() {
       listeners.add(entry);
       return () => { listeners.delete(entry); fakeApi.unsubscribed(); };
     }),
-  };
+    tryImage: vi.fn(async (_id: string, _imageBase64: string): Promise<TryImageResult> => ({ student: { top: [], maps: [] } })),
+  } satisfies Partial<UiApi> & { unsubscribed: () => void }; // what it fakes keeps the real API's signatures
 }
 
 export const fakeApi = make();

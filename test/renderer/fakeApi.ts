@@ -4,6 +4,7 @@
 // can inspect calls or replace an answer (mockResolvedValueOnce / mockImplementation); resetFakeApi()
 // restores the defaults between tests.
 import { vi } from 'vitest';
+import type { UiApi } from '../../renderer/src/lib/api.js';
 import { pairHints, type HintPair } from '../../core/attention/hintPairs.js';
 import type { ModelFamilySpec, RunConfig } from '../../core/config/types.js';
 import type { TapInfo } from '../../core/models/types.js';
@@ -11,7 +12,7 @@ import type { RunSummary } from '../../core/runs/types.js';
 import type { StudyView } from '../../core/study/types.js';
 import type {
   AttentionPreview, AttentionPreviewRequest, BackendOption, DatasetView, DirectoryListing, DurationEstimate, EstimateRequest,
-  ModelEstimate, RunDetail, TeacherFileView, ValidationResult,
+  ModelEstimate, RunDetail, TeacherFileView, TryImageResult, ValidationResult,
 } from '../../core/service/api.js';
 
 export const FASHION = '/usr/share/datasets/fashion-mnist';
@@ -227,8 +228,9 @@ function makeFake() {
     cancelStudy: vi.fn(async () => {}),
     resumeStudy: vi.fn(async () => {}),
     exportStudyReport: vi.fn(async (_id: string, dest: string) => ({ path: dest, bytes: 1000 })),
+    tryImage: vi.fn(async (_runId: string, _imageBase64: string): Promise<TryImageResult> => ({ student: { top: [], maps: [] } })),
     subscribe: vi.fn(() => () => {}),
-  };
+  } satisfies UiApi; // the fake keeps the real API's shape: a method renamed or retyped there fails here
 }
 
 /** A study half-way: the teacher and the first seed done, seed 2 of AT training. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { href, parseHash } from '../../renderer/src/lib/router.svelte.js';
+import { href, parseHash, type Route } from '../../renderer/src/lib/router.svelte.js';
 
 describe('hash routes', () => {
   it('parses every screen and round-trips through href', () => {
@@ -13,7 +13,8 @@ describe('hash routes', () => {
     expect(parseHash('#/studies')).toEqual({ name: 'studies' });
     expect(parseHash('#/studies/s%201')).toEqual({ name: 'study', id: 's 1' });
     expect(parseHash('#/settings')).toEqual({ name: 'settings' });
-    for (const r of [{ name: 'run', id: 'x y' }, { name: 'compare', ids: ['a', 'b'] }, { name: 'new', from: 'r1' }, { name: 'studies' }, { name: 'study', id: 'a b' }, { name: 'settings' }] as const) {
+    const routes: Route[] = [{ name: 'run', id: 'x y' }, { name: 'compare', ids: ['a', 'b'] }, { name: 'new', from: 'r1' }, { name: 'studies' }, { name: 'study', id: 'a b' }, { name: 'settings' }];
+    for (const r of routes) {
       expect(parseHash(href(r))).toEqual(r);
     }
   });

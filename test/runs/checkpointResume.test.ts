@@ -23,8 +23,8 @@ function stepOnce(opt: tf.Optimizer, w: tf.Variable, b: tf.Variable) {
 
 it('resuming from a checkpoint continues exactly (weights and momentum)', async () => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'atresume-'));
-  let w = tf.variable(tf.tensor2d([[0.3], [-0.2]]), true, 'resume/w');
-  let b = tf.variable(tf.tensor1d([0.1]), true, 'resume/b');
+  let w: tf.Variable = tf.variable(tf.tensor2d([[0.3], [-0.2]]), true, 'resume/w');
+  let b: tf.Variable = tf.variable(tf.tensor1d([0.1]), true, 'resume/b');
   let opt: tf.Optimizer = tf.train.momentum(0.05, 0.9);
   stepOnce(opt, w, b);
   stepOnce(opt, w, b);

@@ -120,7 +120,7 @@ describe('API over HTTP', () => {
         req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err)));
         req.flushHeaders();
         setTimeout(() => resolve(-1), 1500);
-      });
+      }).catch(reject);
     });
     expect(status).toBe(413);
   });
@@ -137,7 +137,7 @@ describe('API over HTTP', () => {
         req.write('{"args":["');
         for (let i = 0; i < 20; i++) req.write(chunk);
         req.end('"]}');
-      });
+      }).catch(reject);
     });
     expect(r).toBe(413);
   });

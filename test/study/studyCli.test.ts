@@ -190,7 +190,7 @@ describe.runIf(haveData)('atstudio study on Fashion-MNIST', () => {
     const events = jsonLines(r.out);
     const started = events.filter((e) => e.type === 'study-run');
     expect(started).toHaveLength(1);
-    const run = await new RunStore(runsDir).open(started[0].runId);
+    const run = await new RunStore(runsDir).open(started[0].runId as string);
     expect(run.config.teacher).toEqual({ source: 'run', run: record.teacherRun, role: 'student' });
     const result = events.find((e) => e.type === 'study-results')!.study as StudyView;
     expect(result.results.rows.find((row) => row.method === 'at')!.done).toBe(1);

@@ -125,13 +125,14 @@ describe('teacher trained in the run, then an AT student', () => {
 
   it('reports parameters, multiply-adds, file size and latency of the student', () => {
     const f = result.final!;
+    const latency = f.latency!;
     expect(f.params).toBeGreaterThan(f.trainableParams);
     expect(f.multiplyAdds).toBeGreaterThan(1e6);
     expect(f.fileBytes).toBe(f.params * 4);
-    expect(f.latency.backend).toBe('wasm');
-    expect(f.latency.batch1MsPerImage).toBeGreaterThan(0);
-    expect(f.latency.batch64MsPerImage).toBeGreaterThan(0);
-    console.log(`student: ${f.params} params, ${f.multiplyAdds} multiply-adds, ${f.fileBytes} bytes, ${f.latency.batch1MsPerImage.toFixed(3)} / ${f.latency.batch64MsPerImage.toFixed(3)} ms per image at batch 1 / 64`);
+    expect(latency.backend).toBe('wasm');
+    expect(latency.batch1MsPerImage).toBeGreaterThan(0);
+    expect(latency.batch64MsPerImage).toBeGreaterThan(0);
+    console.log(`student: ${f.params} params, ${f.multiplyAdds} multiply-adds, ${f.fileBytes} bytes, ${latency.batch1MsPerImage.toFixed(3)} / ${latency.batch64MsPerImage.toFixed(3)} ms per image at batch 1 / 64`);
   });
 
   it('exports a student whose saved file evaluates to the last epoch\'s test accuracy', async () => {

@@ -22,13 +22,17 @@
 import { tf } from '../../tf.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { gradientDepth } from '../gradientDepth.js';
+import { gradConfig, wasmKernelConfig, type WasmKernelArgs } from '../kernelTypes.js';
 import { channelAffine, leadingMean } from './channelOps.js';
 import { WasmOps, type TensorInfo } from './wasmOps.js';
 
 export const BN_TRAINING = 'AtsBatchNormTraining';
 export const BN_TRAINING_GRAD = 'AtsBatchNormTrainingGrad';
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+/** Both kernels take FusedBatchNorm's attribute, varianceEpsilon. */
+type TrainingArgs = WasmKernelArgs<Pick<tf.NamedTensorInfoMap, 'x' | 'scale' | 'offset'>, tf.FusedBatchNormAttrs>;
+type TrainingGradArgs = WasmKernelArgs<
+  Pick<tf.NamedTensorInfoMap, 'dy' | 'x' | 'scale' | 'mean' | 'variance' | 'dmean' | 'dvariance'>, tf.FusedBatchNormAttrs>;
 
 const size = (shape: number[]) => shape.reduce((p, v) => p * v, 1);
 
@@ -48,10 +52,10 @@ function channelMean(ops: WasmOps, x: TensorInfo): Float32Array {
   return Float32Array.from(ops.heap(leadingMean(ops, x, x.shape.length - 1)));
 }
 
-export function batchNormTraining(args: KernelArgs): TensorInfo[] {
-  const { x, scale, offset } = args.inputs as { x: TensorInfo; scale: TensorInfo; offset: TensorInfo };
-  const eps = (args.attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
-  const backend = args.backend as BackendWasm;
+export function batchNormTraining(args: TrainingArgs): TensorInfo[] {
+  const { x, scale, offset } = args.inputs;
+  const eps = args.attrs.varianceEpsilon;
+  const backend = args.backend;
   const C = x.shape[x.shape.length - 1];
   const g = Float32Array.from(f32(backend, scale));
   const b = Float32Array.from(f32(backend, offset));
@@ -69,10 +73,10 @@ export function batchNormTraining(args: KernelArgs): TensorInfo[] {
   }
 }
 
-export function batchNormTrainingGrad(args: KernelArgs): TensorInfo[] {
-  const { dy, x, scale, mean, variance, dmean, dvariance } = args.inputs as Record<string, TensorInfo>;
-  const eps = (args.attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
-  const backend = args.backend as BackendWasm;
+export function batchNormTrainingGrad(args: TrainingGradArgs): TensorInfo[] {
+  const { dy, x, scale, mean, variance, dmean, dvariance } = args.inputs;
+  const eps = args.attrs.varianceEpsilon;
+  const backend = args.backend;
   const C = x.shape[x.shape.length - 1];
   const n = size(x.shape) / C;
   const g = Float32Array.from(f32(backend, scale));
@@ -127,36 +131,32 @@ export function batchNormTrainingGradOps(dy: tf.Tensor, x: tf.Tensor, scale: tf.
   });
 }
 
-export const batchNormTrainingGradConfig: tf.GradConfig = {
+export const batchNormTrainingGradConfig: tf.GradConfig = gradConfig<tf.FusedBatchNormAttrs>({
   kernelName: BN_TRAINING,
   inputsToSave: ['x', 'scale'],
   outputsToSave: [false, true, true],
   gradFunc: (dys, saved, attrs) => {
     const [dy, dmean, dvariance] = dys as tf.Tensor[];
     const [x, scale, mean, variance] = saved;
-    const eps = (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
+    const eps = attrs.varianceEpsilon;
     // All three at once (one kernel), here rather than in the per-input closures: those run inside
     // their own tidy, which would dispose the other two outputs.
     const grads = gradientDepth() > 0 || tf.getBackend() !== 'wasm'
       ? batchNormTrainingGradOps(dy, x, scale, mean, variance, dmean, dvariance, eps)
       : tf.engine().runKernel(BN_TRAINING_GRAD, { dy, x, scale, mean, variance, dmean, dvariance },
-        { varianceEpsilon: eps } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        { varianceEpsilon: eps }) as tf.Tensor[];
     return { x: () => grads[0], scale: () => grads[1], offset: () => grads[2] };
   },
-};
-
-const config = (kernelName: string, kernelFunc: (a: KernelArgs) => TensorInfo[]) =>
-  ({ kernelName, backendName: 'wasm', kernelFunc }) as unknown as tf.KernelConfig;
+});
 
 export const batchNormTrainingConfigs: tf.KernelConfig[] = [
-  config(BN_TRAINING, batchNormTraining),
-  config(BN_TRAINING_GRAD, batchNormTrainingGrad),
+  wasmKernelConfig(BN_TRAINING, batchNormTraining),
+  wasmKernelConfig(BN_TRAINING_GRAD, batchNormTrainingGrad),
 ];
 
 /** y, mean, variance of training-mode batch norm over all but the last axis (wasm only). */
 export function batchNormTrainingOp(x: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor, varianceEpsilon: number): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  return tf.engine().runKernel(BN_TRAINING, { x, scale, offset },
-    { varianceEpsilon } as unknown as tf.NamedAttrMap) as [tf.Tensor, tf.Tensor, tf.Tensor];
+  return tf.engine().runKernel(BN_TRAINING, { x, scale, offset }, { varianceEpsilon }) as [tf.Tensor, tf.Tensor, tf.Tensor];
 }
 
 // --- the layer -------------------------------------------------------------------------------------

@@ -6,10 +6,15 @@
 //     and full (·, +, −, /, squared difference) vector;
 //   sum/mean over the leading axes → average pooling over the spatial window, then over the batch.
 // Anything else goes to the stock kernel.
-import { tf } from '../../tf.js';
+import type { tf } from '../../tf.js';
+import { callKernel, wasmKernelConfig, type WasmKernelArgs } from '../kernelTypes.js';
 import { withOps, type TensorInfo, type WasmOps } from './wasmOps.js';
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+/** FusedBatchNorm always has x, mean and variance; offset and scale are optional. */
+type BatchNormArgs = WasmKernelArgs<Pick<tf.FusedBatchNormInputs, 'x' | 'mean' | 'variance'>, tf.FusedBatchNormAttrs>
+  & { inputs: Pick<tf.FusedBatchNormInputs, 'offset' | 'scale'> };
+type BinaryArgs = WasmKernelArgs<tf.BinaryInputs, Record<string, never>>;
+type ReduceArgs = WasmKernelArgs<tf.SumInputs, tf.SumAttrs>; // Mean's inputs and attributes are the same
 
 /** Below this many elements the stock kernels are as fast, and exactly what TF.js tests against. */
 const MIN_SIZE = 4096;
@@ -20,10 +25,10 @@ export function setStockKernel(name: string, config: tf.KernelConfig | undefined
   else stock.set(name, config);
 }
 
-function runStock(name: string, args: KernelArgs): TensorInfo {
+function runStock(name: string, args: BatchNormArgs | BinaryArgs | ReduceArgs): TensorInfo {
   const config = stock.get(name);
   if (config == null) throw new Error(`stock wasm ${name} kernel is not available`);
-  return config.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+  return callKernel(config, args);
 }
 
 const size = (shape: number[]) => shape.reduce((p, v) => p * v, 1);
@@ -58,13 +63,13 @@ export function channelAffine(ops: WasmOps, x: TensorInfo, a: Float32Array, b: F
   return x.shape.length === 4 ? y : ops.reshape(y, x.shape);
 }
 
-export function fusedBatchNorm(args: KernelArgs): TensorInfo {
-  const { x, mean, variance, offset, scale } = args.inputs as Record<string, TensorInfo | undefined>;
-  if (x == null || !isBig(x) || !isChannelVector(mean, x) || !isChannelVector(variance, x) ||
+export function fusedBatchNorm(args: BatchNormArgs): TensorInfo {
+  const { x, mean, variance, offset, scale } = args.inputs;
+  if (!isBig(x) || !isChannelVector(mean, x) || !isChannelVector(variance, x) ||
     (offset != null && !isChannelVector(offset, x)) || (scale != null && !isChannelVector(scale, x))) {
     return runStock('FusedBatchNorm', args);
   }
-  const eps = (args.attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
+  const eps = args.attrs.varianceEpsilon;
   const C = x.shape[x.shape.length - 1];
   return withOps(args.backend, (ops) => {
     const m = vector(ops, mean, C, 0);
@@ -84,8 +89,8 @@ export function fusedBatchNorm(args: KernelArgs): TensorInfo {
 type BinaryName = 'Multiply' | 'Add' | 'Sub' | 'RealDiv' | 'SquaredDifference';
 
 /** full (op) vector or vector (op) full, as x·a + b on the full operand. */
-function binary(name: BinaryName, args: KernelArgs): TensorInfo {
-  const { a: l, b: r } = args.inputs as { a: TensorInfo; b: TensorInfo };
+function binary(name: BinaryName, args: BinaryArgs): TensorInfo {
+  const { a: l, b: r } = args.inputs;
   const leftFull = isBig(l) && isChannelVector(r, l) && l.shape.length >= r.shape.length;
   const rightFull = !leftFull && isBig(r) && isChannelVector(l, r) && r.shape.length >= l.shape.length &&
     name !== 'RealDiv'; // vector / full is not affine in full
@@ -108,11 +113,11 @@ function binary(name: BinaryName, args: KernelArgs): TensorInfo {
   });
 }
 
-export const multiply = (args: KernelArgs) => binary('Multiply', args);
-export const add = (args: KernelArgs) => binary('Add', args);
-export const sub = (args: KernelArgs) => binary('Sub', args);
-export const realDiv = (args: KernelArgs) => binary('RealDiv', args);
-export const squaredDifference = (args: KernelArgs) => binary('SquaredDifference', args);
+export const multiply = (args: BinaryArgs) => binary('Multiply', args);
+export const add = (args: BinaryArgs) => binary('Add', args);
+export const sub = (args: BinaryArgs) => binary('Sub', args);
+export const realDiv = (args: BinaryArgs) => binary('RealDiv', args);
+export const squaredDifference = (args: BinaryArgs) => binary('SquaredDifference', args);
 
 /** Sorted, non-negative reduction axes, or null when they are not exactly the leading axes 0…k−1. */
 function leadingAxes(axis: number | number[], rank: number): number | null {
@@ -136,9 +141,9 @@ export function leadingMean(ops: WasmOps, x: TensorInfo, k: number): TensorInfo 
   return m;
 }
 
-function reduce(name: 'Sum' | 'Mean', args: KernelArgs): TensorInfo {
-  const { x } = args.inputs as { x: TensorInfo };
-  const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+function reduce(name: 'Sum' | 'Mean', args: ReduceArgs): TensorInfo {
+  const { x } = args.inputs;
+  const { axis, keepDims } = args.attrs;
   const k = isBig(x) ? leadingAxes(axis, x.shape.length) : null;
   if (k == null) return runStock(name, args);
   const kept = x.shape.slice(k);
@@ -155,19 +160,16 @@ function reduce(name: 'Sum' | 'Mean', args: KernelArgs): TensorInfo {
   });
 }
 
-export const sum = (args: KernelArgs) => reduce('Sum', args);
-export const mean = (args: KernelArgs) => reduce('Mean', args);
-
-const config = (kernelName: string, kernelFunc: (a: KernelArgs) => TensorInfo) =>
-  ({ kernelName, backendName: 'wasm', kernelFunc }) as unknown as tf.KernelConfig;
+export const sum = (args: ReduceArgs) => reduce('Sum', args);
+export const mean = (args: ReduceArgs) => reduce('Mean', args);
 
 export const channelOpConfigs: tf.KernelConfig[] = [
-  config('FusedBatchNorm', fusedBatchNorm),
-  config('Multiply', multiply),
-  config('Add', add),
-  config('Sub', sub),
-  config('RealDiv', realDiv),
-  config('SquaredDifference', squaredDifference),
-  config('Sum', sum),
-  config('Mean', mean),
+  wasmKernelConfig('FusedBatchNorm', fusedBatchNorm),
+  wasmKernelConfig('Multiply', multiply),
+  wasmKernelConfig('Add', add),
+  wasmKernelConfig('Sub', sub),
+  wasmKernelConfig('RealDiv', realDiv),
+  wasmKernelConfig('SquaredDifference', squaredDifference),
+  wasmKernelConfig('Sum', sum),
+  wasmKernelConfig('Mean', mean),
 ];

@@ -9,6 +9,7 @@
 // kernel on WRN shapes, and building the columns slower still. Tried: the batch-last copy as one
 // blocked loop over the heap — no faster inside the kernel.)
 import type { tf } from '../../tf.js';
+import { wasmKernelConfig, type WasmKernelArgs } from '../kernelTypes.js';
 import { assertNHWC, assertShape, convInfo } from './convGeometry.js';
 import { withOps, type TensorInfo, type WasmOps } from './wasmOps.js';
 
@@ -39,14 +40,9 @@ function pointwise(ops: WasmOps, x: TensorInfo, dy: TensorInfo, sh: number, sw: 
   return ops.reshape(dw, [1, 1, ci, co]);
 }
 
-export function conv2DBackpropFilter(args: {
-  inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap;
-}): TensorInfo {
-  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as {
-    strides: number | [number, number]; pad: unknown; dataFormat?: string; dimRoundingMode?: string;
-    filterShape: [number, number, number, number];
-  };
+export function conv2DBackpropFilter(args: WasmKernelArgs<tf.Conv2DBackpropFilterInputs, tf.Conv2DBackpropFilterAttrs>): TensorInfo {
+  const { x, dy } = args.inputs;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs;
   assertNHWC(NAME, dataFormat);
   const info = convInfo(x.shape, filterShape, strides, pad, dimRoundingMode, false);
   assertShape(NAME, 'dy', dy.shape, info.outShape);
@@ -66,6 +62,4 @@ export function conv2DBackpropFilter(args: {
   });
 }
 
-export const conv2DBackpropFilterConfig = {
-  kernelName: NAME, backendName: 'wasm', kernelFunc: conv2DBackpropFilter,
-} as unknown as tf.KernelConfig;
+export const conv2DBackpropFilterConfig = wasmKernelConfig(NAME, conv2DBackpropFilter);

@@ -8,6 +8,7 @@
 // output channels, and DepthToSpace interleaves them back into rows and columns.
 // Unequal strides fall back to spreading dy apart with zeros (insertZeros) and stride 1.
 import type { tf } from '../../tf.js';
+import { wasmKernelConfig, type WasmKernelArgs } from '../kernelTypes.js';
 import { assertNHWC, assertShape, convInfo } from './convGeometry.js';
 import { withOps, type TensorInfo, type WasmOps } from './wasmOps.js';
 
@@ -47,14 +48,9 @@ export function phaseFilter(ops: WasmOps, filter: TensorInfo, s: number): Tensor
   return out;
 }
 
-export function conv2DBackpropInput(args: {
-  inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap;
-}): TensorInfo {
-  const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as {
-    strides: number | [number, number]; pad: unknown; dataFormat?: string; dimRoundingMode?: string;
-    inputShape: [number, number, number, number];
-  };
+export function conv2DBackpropInput(args: WasmKernelArgs<tf.Conv2DBackpropInputInputs, tf.Conv2DBackpropInputAttrs>): TensorInfo {
+  const { dy, filter } = args.inputs;
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs;
   assertNHWC(NAME, dataFormat);
   const info = convInfo(inputShape, filter.shape, strides, pad, dimRoundingMode, false);
   assertShape(NAME, 'dy', dy.shape, info.outShape);
@@ -88,6 +84,4 @@ export function conv2DBackpropInput(args: {
   });
 }
 
-export const conv2DBackpropInputConfig = {
-  kernelName: NAME, backendName: 'wasm', kernelFunc: conv2DBackpropInput,
-} as unknown as tf.KernelConfig;
+export const conv2DBackpropInputConfig = wasmKernelConfig(NAME, conv2DBackpropInput);

@@ -18,12 +18,12 @@ export function assertNoDilation(kernel: string, dilations: unknown): void {
 }
 
 export function convInfo(
-  xShape: number[], filterShape: number[], strides: number | [number, number], pad: unknown,
-  dimRoundingMode: unknown, depthwise: boolean,
+  xShape: number[], filterShape: number[], strides: number | [number, number], pad: tf.Conv2DBackpropInputAttrs['pad'],
+  dimRoundingMode: tf.Conv2DBackpropInputAttrs['dimRoundingMode'], depthwise: boolean,
 ): Conv2DInfo {
   return tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number], filterShape as [number, number, number, number],
-    strides, 1, pad as 'same', dimRoundingMode as 'floor' | undefined, depthwise, 'channelsLast');
+    strides, 1, pad, dimRoundingMode, depthwise, 'channelsLast');
 }
 
 export function assertShape(kernel: string, what: string, got: number[], want: number[]): void {

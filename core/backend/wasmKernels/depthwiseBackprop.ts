@@ -6,20 +6,18 @@
 //   convolution with the spatially flipped filter; with m > 1 the m products per input channel are
 //   computed as m·C channels and summed.
 import type { tf } from '../../tf.js';
+import { wasmKernelConfig, type WasmKernelArgs } from '../kernelTypes.js';
 import { assertNoDilation, assertShape, convInfo } from './convGeometry.js';
 import { withOps, type TensorInfo, type WasmOps } from './wasmOps.js';
-
-type Attrs = {
-  strides: number | [number, number]; pad: unknown; dimRoundingMode?: string; dilations?: unknown;
-};
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 const FILTER = 'DepthwiseConv2dNativeBackpropFilter';
 const INPUT = 'DepthwiseConv2dNativeBackpropInput';
 
-export function depthwiseConv2dNativeBackpropFilter(args: KernelArgs): TensorInfo {
-  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-  const attrs = args.attrs as unknown as Attrs & { filterShape: [number, number, number, number] };
+export function depthwiseConv2dNativeBackpropFilter(
+  args: WasmKernelArgs<tf.DepthwiseConv2dNativeBackpropFilterInputs, tf.DepthwiseConv2dNativeBackpropFilterAttrs>,
+): TensorInfo {
+  const { x, dy } = args.inputs;
+  const { attrs } = args;
   assertNoDilation(FILTER, attrs.dilations);
   const info = convInfo(x.shape, attrs.filterShape, attrs.strides, attrs.pad, attrs.dimRoundingMode, true);
   assertShape(FILTER, 'dy', dy.shape, info.outShape);
@@ -64,9 +62,11 @@ function flippedDepthwiseFilter(ops: WasmOps, filter: TensorInfo): TensorInfo {
   return out;
 }
 
-export function depthwiseConv2dNativeBackpropInput(args: KernelArgs): TensorInfo {
-  const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-  const attrs = args.attrs as unknown as Attrs & { inputShape: [number, number, number, number] };
+export function depthwiseConv2dNativeBackpropInput(
+  args: WasmKernelArgs<tf.DepthwiseConv2dNativeBackpropInputInputs, tf.DepthwiseConv2dNativeBackpropInputAttrs>,
+): TensorInfo {
+  const { dy, filter } = args.inputs;
+  const { attrs } = args;
   assertNoDilation(INPUT, attrs.dilations);
   const info = convInfo(attrs.inputShape, filter.shape, attrs.strides, attrs.pad, attrs.dimRoundingMode, true);
   assertShape(INPUT, 'dy', dy.shape, info.outShape);
@@ -91,10 +91,6 @@ export function depthwiseConv2dNativeBackpropInput(args: KernelArgs): TensorInfo
   });
 }
 
-export const depthwiseConv2dNativeBackpropFilterConfig = {
-  kernelName: FILTER, backendName: 'wasm', kernelFunc: depthwiseConv2dNativeBackpropFilter,
-} as unknown as tf.KernelConfig;
+export const depthwiseConv2dNativeBackpropFilterConfig = wasmKernelConfig(FILTER, depthwiseConv2dNativeBackpropFilter);
 
-export const depthwiseConv2dNativeBackpropInputConfig = {
-  kernelName: INPUT, backendName: 'wasm', kernelFunc: depthwiseConv2dNativeBackpropInput,
-} as unknown as tf.KernelConfig;
+export const depthwiseConv2dNativeBackpropInputConfig = wasmKernelConfig(INPUT, depthwiseConv2dNativeBackpropInput);

@@ -5,6 +5,7 @@
 // so sharing the buffer is safe; this is what the cpu backend does too.
 import type { tf } from '../../tf.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { callKernel, wasmKernelConfig, type WasmKernelArgs } from '../kernelTypes.js';
 import type { TensorInfo } from './wasmOps.js';
 
 let stockIdentity: tf.KernelConfig | undefined;
@@ -14,27 +15,27 @@ export function setStockIdentity(identityConfig: tf.KernelConfig | undefined, ca
   stockCast = castConfig;
 }
 
-function share(backend: unknown, x: TensorInfo): TensorInfo {
-  (backend as BackendWasm).incRef(x.dataId);
+function share(backend: BackendWasm, x: TensorInfo): TensorInfo {
+  backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
 }
 
-export function identity(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): TensorInfo {
-  const { x } = args.inputs as { x: TensorInfo };
+export function identity(args: WasmKernelArgs<tf.IdentityInputs, Record<string, never>>): TensorInfo {
+  const { x } = args.inputs;
   if (x.dtype === 'string') {
     if (stockIdentity == null) throw new Error('stock wasm Identity kernel is not available');
-    return stockIdentity.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+    return callKernel(stockIdentity, args);
   }
   return share(args.backend, x);
 }
 
-export function cast(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
-  const { x } = args.inputs as { x: TensorInfo };
-  const { dtype } = args.attrs as unknown as { dtype: string };
+export function cast(args: WasmKernelArgs<tf.CastInputs, tf.CastAttrs>): TensorInfo {
+  const { x } = args.inputs;
+  const { dtype } = args.attrs;
   if (x.dtype === dtype && dtype !== 'string') return share(args.backend, x);
   if (stockCast == null) throw new Error('stock wasm Cast kernel is not available');
-  return stockCast.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+  return callKernel(stockCast, args);
 }
 
-export const identityConfig = { kernelName: 'Identity', backendName: 'wasm', kernelFunc: identity } as unknown as tf.KernelConfig;
-export const castConfig = { kernelName: 'Cast', backendName: 'wasm', kernelFunc: cast } as unknown as tf.KernelConfig;
+export const identityConfig = wasmKernelConfig('Identity', identity);
+export const castConfig = wasmKernelConfig('Cast', cast);

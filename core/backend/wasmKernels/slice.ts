@@ -2,24 +2,24 @@
 // whole input out to JS, then copies the slice back row by row; the gradient of a ZeroPadding2D layer
 // (the models' PyTorch-exact padding for strided convolutions) is such a slice of a full activation.
 import { tf } from '../../tf.js';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { TensorInfo } from './wasmOps.js';
+import { callKernel, wasmKernelConfig, type WasmKernelArgs } from '../kernelTypes.js';
+import { wasmHeapU8, type TensorInfo } from './wasmOps.js';
 
 let stockSlice: tf.KernelConfig | undefined;
 export function setStockSlice(config: tf.KernelConfig | undefined): void {
   stockSlice = config;
 }
 
-export function slice(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
-  const { x } = args.inputs as { x: TensorInfo };
-  const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
-  const backend = args.backend as BackendWasm;
+export function slice(args: WasmKernelArgs<tf.SliceInputs, tf.SliceAttrs>): TensorInfo {
+  const { x } = args.inputs;
+  const { begin, size } = args.attrs;
+  const backend = args.backend;
   const bytes = x.dtype === 'float32' || x.dtype === 'int32' ? 4 : x.dtype === 'bool' ? 1 : 0;
   if (bytes === 0) {
     if (stockSlice == null) throw new Error('stock wasm Slice kernel is not available');
-    return stockSlice.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+    return callKernel(stockSlice, args);
   }
-  const [b, s] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, begin, size);
+  const [b, s] = tf.slice_util.parseSliceParams(x, begin, size);
   const shape = x.shape;
   const rank = shape.length;
   const out = backend.makeOutput(s, x.dtype) as TensorInfo;
@@ -33,8 +33,8 @@ export function slice(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; a
   const strides = new Array<number>(rank).fill(1);
   for (let i = rank - 2; i >= 0; i--) strides[i] = strides[i + 1] * shape[i + 1];
   const heap = bytes === 4
-    ? new Int32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer) // raw 4-byte words
-    : (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8;
+    ? new Int32Array(wasmHeapU8(backend).buffer) // raw 4-byte words
+    : wasmHeapU8(backend);
   const src = backend.getMemoryOffset(x.dataId) / bytes;
   let dst = backend.getMemoryOffset(out.dataId) / bytes;
   let offset = b.reduce((p, v, i) => p + v * strides[i], 0);
@@ -57,4 +57,4 @@ export function slice(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; a
   return out;
 }
 
-export const sliceConfig = { kernelName: 'Slice', backendName: 'wasm', kernelFunc: slice } as unknown as tf.KernelConfig;
+export const sliceConfig = wasmKernelConfig('Slice', slice);

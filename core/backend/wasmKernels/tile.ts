@@ -3,7 +3,7 @@
 // quarter of a training step. Here each axis's block is written once and then doubled with
 // copyWithin, so the cost is a memory copy.
 import { tf } from '../../tf.js';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { callKernel, wasmKernelConfig, type WasmKernelArgs } from '../kernelTypes.js';
 import type { TensorInfo } from './wasmOps.js';
 
 /** Beyond this many innermost rows to place one by one, the stock C++ loop is the better choice. */
@@ -27,16 +27,16 @@ function repeat(out: Heap, at: number, block: number, reps: number): void {
   }
 }
 
-export function tile(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
-  const { x } = args.inputs as { x: TensorInfo };
-  const reps = (args.attrs as unknown as { reps: number[] }).reps;
-  const backend = args.backend as BackendWasm;
+export function tile(args: WasmKernelArgs<tf.TileInputs, tf.TileAttrs>): TensorInfo {
+  const { x } = args.inputs;
+  const { reps } = args.attrs;
+  const backend = args.backend;
   const shape = x.shape;
   const rank = shape.length;
   const rows = shape.slice(0, -1).reduce((p, v) => p * v, 1);
   if (x.dtype === 'string' || rank === 0 || rows > MAX_ROWS) {
     if (stockTile == null) throw new Error('stock wasm Tile kernel is not available');
-    return stockTile.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+    return callKernel(stockTile, args);
   }
   const outShape = shape.map((d, i) => d * reps[i]);
   const out = backend.makeOutput(outShape, x.dtype) as TensorInfo;
@@ -64,4 +64,4 @@ export function tile(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   return out;
 }
 
-export const tileConfig = { kernelName: 'Tile', backendName: 'wasm', kernelFunc: tile } as unknown as tf.KernelConfig;
+export const tileConfig = wasmKernelConfig('Tile', tile);

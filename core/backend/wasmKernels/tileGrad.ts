@@ -5,6 +5,7 @@
 // Here: for each tiled axis, view dy as [outer, reps, d·inner] and sum over the reps axis. Built from
 // Reshape and Sum only, whose own gradients are right, so higher derivatives stay right.
 import { tf } from '../../tf.js';
+import { gradConfig } from '../kernelTypes.js';
 
 export function tileGradient(dy: tf.Tensor, xShape: number[], reps: number[]): tf.Tensor {
   let g = dy;
@@ -20,15 +21,14 @@ export function tileGradient(dy: tf.Tensor, xShape: number[], reps: number[]): t
   return tf.reshape(g, xShape);
 }
 
-export const tileGradConfig: tf.GradConfig = {
+export const tileGradConfig: tf.GradConfig = gradConfig<tf.TileAttrs>({
   kernelName: 'Tile',
   inputsToSave: ['x'],
-  gradFunc: (dy, saved, attrs) => {
+  gradFunc: (dy, saved, { reps }) => {
     const [x] = saved;
-    const { reps } = attrs as unknown as { reps: number[] };
     return { x: () => tileGradient(dy as tf.Tensor, x.shape, reps) };
   },
-};
+});
 
 let stock: tf.GradConfig | undefined;
 /** Replaces TF.js's Tile gradient (global: all backends). Idempotent. `false` puts TF.js's back (benchmarks). */

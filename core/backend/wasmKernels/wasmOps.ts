@@ -7,6 +7,14 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 export type TensorInfo = tf.TensorInfo;
 export type Pad = [number, number];
 
+/**
+ * The wasm heap as bytes. BackendWasm types its module as an EmscriptenModule, whose declaration
+ * (@types/emscripten) this project does not load globally (tsconfig `types`), so HEAPU8 is named here.
+ */
+export function wasmHeapU8(backend: BackendWasm): Uint8Array {
+  return (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8;
+}
+
 export class WasmOps {
   private readonly temps: TensorInfo[] = [];
 
@@ -86,7 +94,7 @@ export class WasmOps {
 
   /** The whole wasm heap as float32 (indices are byte offsets / 4). Take it after allocating. */
   private heapF32(): Float32Array {
-    return new Float32Array((this.backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer);
+    return new Float32Array(wasmHeapU8(this.backend).buffer);
   }
 
   /**
