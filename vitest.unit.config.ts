@@ -18,6 +18,7 @@ export const UNIT_NODE = [
   'test/export/**/*.test.ts',
   'test/backend/poolGradients.test.ts',
   'test/backend/registerGradients.test.ts',
+  'test/backend/captureWarnings.test.ts',
   'test/backend/select.test.ts',
   'test/backend/selectCuda.test.ts',
   'test/backend/wasmKernels*.test.ts',
