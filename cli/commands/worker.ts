@@ -7,6 +7,7 @@ import { interruptExitCode, type CliIO } from '../io.js';
 import { resolveRunsDir } from '../runsDir.js';
 import { pct } from '../format/units.js';
 import { queueCaFrom, queueUrlFrom, startRunWorker } from '../../core/queue/index.js';
+import { isTerminalEvent } from '../../core/events/index.js';
 
 export interface WorkerFlags { queue?: string; queueCa?: string; runsDir?: string; backend?: string; json?: boolean; lockMs?: number; stalledMs?: number }
 
@@ -24,7 +25,7 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<numb
     onEvent: (runId, e) => {
       if (flags.json) io.stdout.write(JSON.stringify({ runId, event: e }) + '\n');
       else if (e.type === 'epoch') io.stdout.write(`run ${runId}: ${e.phase} epoch ${e.epoch}/${e.epochs}: test top-1 ${pct(e.test.top1)}\n`);
-      else if (e.type === 'done' || e.type === 'failed' || e.type === 'cancelled') io.stdout.write(`run ${runId}: ${e.type}${e.type === 'failed' ? `: ${e.error}` : ''}\n`);
+      else if (isTerminalEvent(e)) io.stdout.write(`run ${runId}: ${e.type}${e.type === 'failed' ? `: ${e.error}` : ''}\n`);
     },
   });
   io.stdout.write(flags.json ? JSON.stringify({ type: 'worker-ready', worker: worker.id, runsDir }) + '\n' : `worker ${worker.id} ready\n`);

@@ -51,10 +51,3 @@ export function installKernelProfiler(backendName = 'wasm', opts: { byShape?: bo
     },
   };
 }
-
-export function formatKernelReport(rows: KernelTiming[], steps: number, top = 15): string {
-  const total = rows.reduce((s, r) => s + r.ms, 0);
-  const lines = rows.slice(0, top).map((r) =>
-    `${r.kernel.padEnd(50)} ${(r.ms / steps).toFixed(1).padStart(8)} ms/step ${(100 * r.ms / total).toFixed(1).padStart(5)}%  ${String(Math.round(r.calls / steps)).padStart(4)} calls/step`);
-  return [...lines, `${'all kernels'.padEnd(50)} ${(total / steps).toFixed(1).padStart(8)} ms/step`].join('\n');
-}

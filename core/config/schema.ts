@@ -1,5 +1,5 @@
 // zod 4 schema of RunConfig. Every object is strict (an unknown key is an error that names the key) and
-// every optional field carries the paper's default (DESIGN.md, "The method"). Checks that involve a
+// every optional field carries the paper's default (README, "The method, as implemented"). Checks that involve a
 // single field live here; checks across fields live in crossChecks.ts.
 import { z } from 'zod';
 import { isMilestones, isWrnDepth, LIMITS, NAME_MAX_LENGTH, type NumberLimit } from './limits.js';

@@ -1,4 +1,4 @@
-// The data module's public shapes (see CONTRACTS.md, core/data). Images stay uint8 in memory; they become
+// The data module's public shapes. Images stay uint8 in memory; they become
 // float32 only one batch at a time.
 import type { Rng } from '../util/rng.js';
 

@@ -1,7 +1,7 @@
 // A UI should see at most ~maxPerSecond events. Step events are many and only the latest matters, so
 // they are coalesced (the newest pending one wins); every other event passes at once, after the
 // pending step (so the order seen downstream stays the order emitted).
-import type { RunEvent, StepEvent } from './types.js';
+import { isTerminalEvent, type RunEvent, type StepEvent } from './types.js';
 
 export type ThrottledSink = ((e: RunEvent) => void) & {
   /** Deliver the pending step event now, if any. */
@@ -37,7 +37,7 @@ export function throttleEvents(sink: (e: RunEvent) => void, maxPerSecond = 10): 
     if (e.type !== 'step') {
       flush();
       send(e);
-      if (e.type === 'done' || e.type === 'failed' || e.type === 'cancelled') clearTimer();
+      if (isTerminalEvent(e)) clearTimer();
       return;
     }
     const wait = lastSent + interval - Date.now();

@@ -146,8 +146,7 @@ export type RunEvent =
 export type RunEventType = RunEvent['type'];
 export type EventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
 
-export const TERMINAL_EVENTS: readonly RunEventType[] = ['done', 'failed', 'cancelled'];
-
+/** A run's last event: done, failed or cancelled. */
 export function isTerminalEvent(e: RunEvent): e is DoneEvent | FailedEvent | CancelledEvent {
   return e.type === 'done' || e.type === 'failed' || e.type === 'cancelled';
 }

@@ -9,8 +9,9 @@
 // - CE_S is the batch mean, as elsewhere; flip is horizontal (NHWC axis 2).
 // - The teacher's J is a constant (no gradient reaches the teacher).
 // Minimizing this needs second derivatives (double backprop) through the student; the CE here is built from
-// stableOps (TF.js's own softmax/log-softmax/exp get them wrong), and the student must avoid max/avg pooling,
-// sigmoid, tanh, elu, exp and softmax, whose second derivatives TF.js lacks or gets wrong (see stableOps.ts).
+// stableOps (TF.js's own softmax/log-softmax/exp get them wrong), max and average pooling differentiate twice
+// through core/backend/poolGradients.ts, and a student with a layer that still cannot (global max pooling,
+// sigmoid, tanh, elu, softmax…) is refused before its first step (doubleBackprop.ts).
 import { tf } from '../tf.js';
 import { crossEntropyPerExample } from './crossEntropy.js';
 import { stopGradient } from './stableOps.js';

@@ -3,10 +3,10 @@ import { crossEntropy } from './crossEntropy.js';
 import { expSafe, logSoftmaxSafe, stopGradient } from './stableOps.js';
 
 /**
- * Hinton's distillation, as DESIGN.md states it:
+ * Hinton's distillation (README, "The method, as implemented"):
  *   α · T² · mean_batch Σ_c p_t,c (log p_t,c − log p_s,c) + (1 − α) · CE(student, labels),
  *   p_t = softmax(teacher/T), p_s = softmax(student/T); T = 4, α = 0.9 by default.
- * Relation to the authors' code: the current utils.py computes exactly this
+ * Relation to the authors' code: the current utils.py (lines 10–15) computes exactly this
  * (kl_div(log p_s, p_t, size_average=False) · T² / batch). The older utils.py used
  * kl_div(...) · (T²·2·α) with PyTorch's default element mean, i.e. divided by batch·classes, so its KD term is
  * ours × 2/classes (0.2× for CIFAR-10). The teacher is a constant: no gradient flows into teacherLogits.

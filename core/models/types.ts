@@ -1,4 +1,4 @@
-// Shared types of the model zoo (contract in CONTRACTS.md).
+// Shared types of the model zoo.
 import type { tf } from '../tf.js';
 
 export type ModelFamilySpec =

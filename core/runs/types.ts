@@ -7,7 +7,6 @@ import type { AttentionEvent, EpochEvent, Phase, StepEvent } from '../events/typ
 export interface NamedTensor { name: string; tensor: tf.Tensor }
 
 export type RunStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
-export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'];
 
 export interface EpochResult { epoch: number; top1: number }
 export interface PhaseResults { best?: EpochResult; last?: EpochResult; epochs?: number }

@@ -166,6 +166,8 @@ describe('selectBackend: forced', () => {
     expect(tf.getBackend()).toBe('cpu');
     expect(choice.attempts).toEqual([{ name: 'cpu', ok: true, reason: 'plain JavaScript kernels (very slow)' }]);
     expect(choice.reason).toBe('requested by ATSTUDIO_BACKEND=cpu');
+    expect({ forced: choice.forced, by: choice.by }).toEqual({ forced: true, by: 'env' });
+    expect(describeBackendChoice(choice)).toMatch(/^cpu \(plain JavaScript, very slow\), requested by ATSTUDIO_BACKEND=cpu\. TensorFlow\.js /);
     expect(imports).toEqual([]);
   });
 
@@ -173,8 +175,12 @@ describe('selectBackend: forced', () => {
     const forced = await selectBackend({ force: 'wasm', env: { ATSTUDIO_BACKEND: 'cpu' }, loader: fakeLoader({}) });
     expect(forced.name).toBe('wasm');
     expect(forced.reason).toBe('requested by the backend option (wasm)');
+    expect({ forced: forced.forced, by: forced.by }).toEqual({ forced: true, by: 'option' });
+    const passedThrough = await selectBackend({ force: 'cpu', env: { ATSTUDIO_BACKEND: 'cpu' }, loader: fakeLoader({}) });
+    expect({ forced: passedThrough.forced, by: passedThrough.by, reason: passedThrough.reason }).toEqual({ forced: true, by: 'env', reason: 'requested by ATSTUDIO_BACKEND=cpu' });
     const auto = await selectBackend({ env: { ATSTUDIO_BACKEND: 'auto' }, loader: fakeLoader({ [NODE]: {} }) });
     expect(auto.name).toBe('tensorflow');
+    expect({ forced: auto.forced, by: auto.by }).toEqual({ forced: false, by: 'auto' });
     expect(auto.attempts.map((a) => a.name)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow']);
   });
 
@@ -234,5 +240,16 @@ describe('selectBackend on this machine', () => {
     expect(text).toMatch(new RegExp(`^wasm \\((no )?SIMD, ${cores} threads?\\)\\. Not used:`));
     expect(text).toMatch(/Not used: tensorflow-gpu: @tensorflow\/tfjs-node-gpu is not installed; webgpu: .*; tensorflow: @tensorflow\/tfjs-node is not installed\./);
     expect(text).toContain(`Node ${process.versions.node}`);
+  });
+});
+
+describe('describeBackendChoice', () => {
+  it('names the request from the structured forced flag, not from the reason text', () => {
+    const base = { name: 'cpu' as const, tfBackend: 'cpu', attempts: [], threads: 1, versions: { 'tfjs-core': '4.22.0', node: '20.0.0' } };
+    expect(describeBackendChoice({ ...base, reason: 'requested by the backend option (cpu)', forced: true, by: 'option' }))
+      .toBe('cpu (plain JavaScript, very slow), requested by the backend option (cpu). TensorFlow.js 4.22.0, Node 20.0.0.');
+    // An automatic choice whose reason happens to read like a request is still described as automatic.
+    expect(describeBackendChoice({ ...base, reason: 'requested by nobody', forced: false, by: 'auto' }))
+      .toBe('cpu (plain JavaScript, very slow). TensorFlow.js 4.22.0, Node 20.0.0.');
   });
 });

@@ -1,5 +1,5 @@
 // The end-to-end flow, one function per phase, so the test reads as the story a user goes through and a
-// phase can be tried on its own. Labels and testids are the ones CONTRACTS.md promises for the screens.
+// phase can be tried on its own. Labels and testids are the ones the screens set (renderer/src/screens).
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';

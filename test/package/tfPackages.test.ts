@@ -56,7 +56,7 @@ describe('TF.js without the umbrella package', () => {
       expect(Array.from(x.concat(tf.tensor1d([4])).dataSync())).toEqual([1, -2, 3, 4]);
       expect(x.stack(x).shape).toEqual([2, 3]);
       expect(Array.from(tf.tensor1d([5, 6, 7]).where(tf.tensor1d([true, false, true], 'bool'), x).dataSync())).toEqual([5, -2, 7]);
-      expect(tf.tensor1d([0, 2], 'int32').oneHot(3).arraySync()).toEqual([[1, 0, 0], [0, 0, 1]]);
+      expect(tf.tensor1d([0, 2], 'int32').oneHot(3, 1, 0).arraySync()).toEqual([[1, 0, 0], [0, 0, 1]]);
       expect(tf.zeros([1, 2, 2, 1]).resizeBilinear([4, 4]).shape).toEqual([1, 4, 4, 1]);
     });
     const y = tf.tensor1d([1]);

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { RunEvent } from '../../core/events/index.js';
+import { isTerminalEvent, type RunEvent } from '../../core/events/index.js';
 import type { AtStudioApi } from '../../core/service/index.js';
 
 export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
@@ -73,4 +73,4 @@ export function record(api: AtStudioApi, runId?: string): Recorder {
   };
 }
 
-export const isTerminal = (e: RunEvent) => e.type === 'done' || e.type === 'failed' || e.type === 'cancelled';
+export const isTerminal = isTerminalEvent;

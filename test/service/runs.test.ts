@@ -252,23 +252,29 @@ describe('the queue and run control', () => {
     mine.stop();
   });
 
-  it('throttles step events to at most about 10 per second, keeping the newest', async () => {
-    const cfg = tinyConfig({ name: 'many steps', method: 'baseline', data: { limit: 512 }, training: { epochs: 1, batchSize: 16 } });
-    delete cfg.teacher;
-    const run = await api.startRun(cfg);
-    const seen: { t: number; type: string; step?: number }[] = [];
-    const off = api.subscribe((_, e) => seen.push({ t: performance.now(), type: e.type, ...(e.type === 'step' ? { step: e.step } : {}) }), run.id);
-    await rec.waitFor((id, e) => id === run.id && e.type === 'done');
-    off();
-    const steps = seen.filter((e) => e.type === 'step');
-    // 512 images / 16 = 32 steps; the last one is delivered (flushed before the epoch event).
-    expect(steps.at(-1)?.step).toBe(32);
-    const epochAt = seen.find((e) => e.type === 'epoch')!.t;
-    const seconds = (epochAt - steps[0].t) / 1000;
-    expect(steps.length).toBeLessThanOrEqual(Math.ceil(seconds * 10) + 2);
-    // Two step deliveries in a row (nothing else between) are ≥ 100 ms apart (timer slack allowed).
-    for (let i = 1; i < seen.length; i++) {
-      if (seen[i].type === 'step' && seen[i - 1].type === 'step' && seen[i].step !== 32) expect(seen[i].t - seen[i - 1].t).toBeGreaterThan(95);
+  it('throttles step events: the newest pending one is delivered before the next other event', async () => {
+    // The rate itself is timed with fake timers in test/runs/throttleEvents.test.ts; here a rate so low that
+    // no timer fires during the run (the 'started' event just sent counts against it) shows what the service
+    // does with the steps: coalesces them to the newest, flushed by the next other event, so the UI sees the
+    // epoch's last step just before the epoch.
+    const own = tempDir('atstudio-throttle-');
+    const slow = createService({ runsDir: own.dir, maxStepEventsPerSecond: 0.001 });
+    try {
+      const cfg = tinyConfig({ name: 'many steps', method: 'baseline', data: { limit: 256 }, training: { epochs: 1, batchSize: 16 } });
+      delete cfg.teacher;
+      const seen: string[] = [];
+      const mine = record(slow);
+      const off = slow.subscribe((_, e) => seen.push(e.type === 'step' ? `step ${e.step}` : e.type));
+      const run = await slow.startRun(cfg);
+      await mine.waitFor((id, e) => id === run.id && e.type === 'done');
+      off();
+      mine.stop();
+      // 256 images / 16 = 16 steps, one delivered: the last, right before the epoch event.
+      expect(seen.filter((e) => e.startsWith('step'))).toEqual(['step 16']);
+      expect(seen.slice(0, 3)).toEqual(['started', 'step 16', 'epoch']);
+    } finally {
+      await slow.close();
+      own.cleanup();
     }
   });
 });

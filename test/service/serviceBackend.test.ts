@@ -34,18 +34,28 @@ describe('service in a fresh process', () => {
   });
 
   it('makes a call that arrives while the backend is still starting wait for it (found by the e2e test under load)', () => {
-    // TF.js names the backend as soon as setBackend begins, before its asynchronous start finishes: a
-    // second call must not take the name for a ready backend.
+    // TF.js names the backend as soon as setBackend begins, before its asynchronous start finishes: a call
+    // must not take the name for a ready backend. The race is forced: wasm's start is held at a gate that
+    // opens only after the call has had every chance to run ahead (it would throw "Backend 'wasm' has not
+    // yet been initialized" if it did not wait).
     const result = inFreshProcess(`
-      const ask = (depth) => s.estimateModel({ model: { family: 'wrn', depth, widen: 1 }, inputShape: [32, 32, 3], numClasses: 10 })
-        .then((e) => e.taps.length, (err) => err.code + ': ' + err.message);
-      const first = ask(16);
-      let polls = 0;
-      while (!m.tf.engine().backendName && polls++ < 100000) await new Promise((r) => setImmediate(r));
-      const startingWhenAsked = m.tf.engine().pendingBackendInit != null;
-      const second = await ask(10);
-      console.log(JSON.stringify({ startingWhenAsked, first: await first, second }));`);
-    if (!result.startingWhenAsked) console.log('[serviceBackend] the backend had finished starting before the second call; the race was not exercised this time');
-    expect({ first: result.first, second: result.second }).toEqual({ first: 3, second: 3 });
+      const tf = m.tf;
+      await s.listRuns(); // the service has started: what follows waits on nothing but the backend
+      let open;
+      const gate = new Promise((r) => { open = r; });
+      const wasm = tf.findBackendFactory('wasm');
+      tf.removeBackend('wasm');
+      tf.registerBackend('wasm', async () => { await gate; return wasm(); }, 2);
+      const starting = tf.setBackend('wasm'); // as a training loop in this process would
+      const startingWhenAsked = tf.engine().pendingBackendInit != null;
+      const order = [];
+      const answer = s.estimateModel({ model: { family: 'wrn', depth: 16, widen: 1 }, inputShape: [32, 32, 3], numClasses: 10 })
+        .then((e) => { order.push('answered'); return e.taps.length; }, (err) => { order.push('failed'); return err.code + ': ' + err.message; });
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      order.push('backend started');
+      open();
+      const started = await starting;
+      console.log(JSON.stringify({ startingWhenAsked, started, taps: await answer, order, backend: tf.getBackend() }));`);
+    expect(result).toEqual({ startingWhenAsked: true, started: true, taps: 3, order: ['backend started', 'answered'], backend: 'wasm' });
   });
 });

@@ -18,7 +18,7 @@ export function tempRuns(): { store: RunStore; dir: string; cleanup: () => void 
 /** The backend the test set up, described as core/backend would. */
 export function currentBackend(): BackendChoice {
   const name = tf.getBackend() as BackendChoice['name'];
-  return { name, tfBackend: name, reason: 'chosen by the test', attempts: [], threads: 1, versions: {} };
+  return { name, tfBackend: name, reason: 'chosen by the test', forced: true, by: 'option', attempts: [], threads: 1, versions: {} };
 }
 
 /** A small run: WRN-10-1 on Fashion-MNIST, overrides merged on top (deeply for the nested objects). */

@@ -25,7 +25,7 @@ const RESUME_TOL = 1e-5; // relative: the same backend, the same arithmetic, onl
 const runs = tempRuns();
 const teacherFile = path.join(runs.dir, 'teacher', 'model.json');
 let webgpu: BackendChoice;
-const cpu: BackendChoice = { name: 'cpu', tfBackend: 'cpu', reason: 'chosen by the test', attempts: [], threads: 1, versions: {} };
+const cpu: BackendChoice = { name: 'cpu', tfBackend: 'cpu', reason: 'chosen by the test', forced: true, by: 'option', attempts: [], threads: 1, versions: {} };
 
 beforeAll(async () => {
   if (skip) return;
