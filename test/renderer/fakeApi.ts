@@ -10,6 +10,7 @@ import type { ModelFamilySpec, RunConfig } from '../../core/config/types.js';
 import type { TapInfo } from '../../core/models/types.js';
 import type { RunSummary } from '../../core/runs/types.js';
 import type { StudyView } from '../../core/study/types.js';
+import type { QueueSettingsView, QueueTestResult } from '../../core/service/api.js';
 import type {
   AttentionPreview, AttentionPreviewRequest, BackendOption, DatasetView, DirectoryListing, DurationEstimate, EstimateRequest,
   ModelEstimate, RunDetail, TeacherFileView, TryImageResult, ValidationResult,
@@ -229,6 +230,9 @@ function makeFake() {
     resumeStudy: vi.fn(async () => {}),
     exportStudyReport: vi.fn(async (_id: string, dest: string) => ({ path: dest, bytes: 1000 })),
     tryImage: vi.fn(async (_runId: string, _imageBase64: string): Promise<TryImageResult> => ({ student: { top: [], maps: [] } })),
+    queueSettings: vi.fn(async (): Promise<QueueSettingsView> => ({ editable: false, active: null, activeCaFile: null, source: 'none', saved: null, restartNeeded: false, settingsFile: null })),
+    testQueue: vi.fn(async (): Promise<QueueTestResult> => ({ ok: false, message: 'no queue in this fake' })),
+    saveQueueSettings: vi.fn(async (): Promise<QueueSettingsView> => ({ editable: false, active: null, activeCaFile: null, source: 'none', saved: null, restartNeeded: false, settingsFile: null })),
     subscribe: vi.fn(() => () => {}),
   } satisfies UiApi; // the fake keeps the real API's shape: a method renamed or retyped there fails here
 }
