@@ -109,6 +109,25 @@ export interface ComparisonRow {
 
 export interface ExportResult { path: string; bytes: number }
 
+/** One compared run's student, timed by measureLatency. */
+export interface LatencyRow {
+  runId: string;
+  /** Median ms per image at batch 1, absent when it could not be measured (then `error` says why). */
+  medianMs?: number;
+  error?: string;
+}
+
+/** measureLatency's answer: every student timed in the same process, interleaved, after a warm-up (core/service/latency.ts). */
+export interface LatencyComparison {
+  backend: string;
+  batchSize: 1;
+  warmupRounds: number;
+  /** Timed rounds (one inference of each model per round). */
+  rounds: number;
+  measuredAt: string;
+  rows: LatencyRow[];
+}
+
 /** One network's answer on a "Try it" image. */
 export interface TryNetResult {
   /** The most probable classes, most probable first (softmax of the logits). */
@@ -196,6 +215,8 @@ export interface AtStudioApi {
   getProbes(runId: string): Promise<(Omit<ProbeSet, 'pngs'> & { pngBase64: string[] }) | null>;
   getLog(runId: string): Promise<string>;
   compareRuns(runIds: string[]): Promise<ComparisonRow[]>;
+  /** The runs' students timed now, together, in one process (batch 1, interleaved, median after warm-up). */
+  measureLatency(runIds: string[]): Promise<LatencyComparison>;
 
   // Studies: one teacher, then methods × seeds (× β) on the same student (core/study)
   validateStudy(config: unknown): Promise<StudyValidation>;
@@ -233,5 +254,5 @@ export const API_METHODS: readonly ApiMethod[] = [
   'getSnapshots', 'getProbes', 'getLog', 'compareRuns', 'exportReport', 'exportModel', 'exportMetrics',
   'previewAttention', 'estimateDuration', 'exportReportPdf', 'listDirectory',
   'validateStudy', 'startStudy', 'listStudies', 'getStudy', 'cancelStudy', 'resumeStudy', 'exportStudyReport',
-  'tryImage',
+  'tryImage', 'measureLatency',
 ];

@@ -37,6 +37,7 @@ import { listDirectory } from './directory.js';
 import { estimateDuration } from './estimate.js';
 import { clearPreviewCache, previewAttention } from './preview.js';
 import { tryImage } from './tryIt.js';
+import { measureLatency } from './latency.js';
 import { datasetView, modelEstimate, teacherFileView, validateRunConfig } from './wizard.js';
 import { ServiceStudies } from './studies.js';
 import type { RemoteRunQueue } from '../queue/remoteRuns.js';
@@ -697,6 +698,7 @@ class Service {
       }),
       previewAttention: guard(withTf((req) => previewAttention(req, { paths: self.paths, store: self.store }))),
       tryImage: guard(withTf((id: string, image: string) => tryImage(id, image, { store: self.store }))),
+      measureLatency: guard(withTf((ids: string[]) => measureLatency(ids, { store: self.store }))),
       estimateDuration: guard((c: unknown) => estimateDuration(c, { paths: self.paths, store: self.store, busy: () => self.active !== null })),
       exportReportPdf: guard((ids: string[], dest: string) => self.exportReportPdf(ids, dest)),
       validateStudy: guard(withTf((c: unknown) => self.studies.validate(c))),
