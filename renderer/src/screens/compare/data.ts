@@ -1,5 +1,5 @@
 // Pure helpers of the compare screen: what to chart, which table cell is best, which maps to show.
-import type { ComparisonRow } from '../../../../core/service/api.js';
+import type { ComparisonRow, LatencyComparison } from '../../../../core/service/api.js';
 import type { AttentionSnapshot, EpochMetric, Metric, RunSummary } from '../../../../core/runs/types.js';
 import type { Phase } from '../../../../core/events/types.js';
 import { replicateGroups } from '../../../../core/runs/replicates.js';
@@ -172,4 +172,18 @@ export function scaleMap(map: number[]): number[] {
 /** Whether a run trained against a teacher (a baseline's snapshot pairs a student tap with itself). */
 export function hasTeacher(run: RunSummary | undefined): boolean {
   return !!run && run.method !== 'baseline' && !!run.teacher;
+}
+
+/**
+ * The table's latency: only what measureLatency timed together (same process, same moment); a run's own
+ * recorded figure is dropped, since figures taken at different times under different loads mislead.
+ */
+export function withMeasuredLatency(rows: ComparisonRow[], measured: LatencyComparison | null): ComparisonRow[] {
+  const by = new Map((measured?.rows ?? []).map((r) => [r.runId, r.medianMs]));
+  return rows.map((r) => {
+    const { latencyMs: _recorded, ...rest } = r;
+    void _recorded;
+    const ms = by.get(r.runId);
+    return typeof ms === 'number' && Number.isFinite(ms) ? { ...rest, latencyMs: ms } : rest;
+  });
 }
