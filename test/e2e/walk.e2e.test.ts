@@ -1,6 +1,6 @@
 // Issue 14's acceptance walk (test/e2e/walk.ts) in Chromium against serve mode, from an empty runs folder,
 // once per language. Any console error, page error or request off this machine fails it.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -33,6 +33,7 @@ describe.skipIf(!!whyNot && !process.env.CI)('the acceptance walk (Quick look â†
 
   beforeAll(async () => {
     if (whyNot) return;
+    rmSync(WALK_DIR, { recursive: true, force: true }); // no screenshot of an earlier walk lingers
     browser = await launchChromium(chromiumBinary!);
   }, 120_000);
   afterAll(async () => {

@@ -17,7 +17,7 @@ import { DATASET, imagesLoaded, next, runIdFromUrl, step } from './flow.js';
 export type Lang = 'en' | 'zh';
 
 /** Small enough for two busy cores: Quick look keeps a limit the person set, and fits its epochs to it. */
-export const WALK = { images: 200, teacherEpochs: 1, depth: 10, teacherWiden: 2, studentWiden: 1 };
+export const WALK = { images: 160, testImages: 100, probes: 2, teacherEpochs: 1, depth: 10, teacherWiden: 2, studentWiden: 1 };
 const RUN_TIMEOUT = 400_000;
 
 /** Its own folder: app.e2e.test.ts empties test-output/e2e when it starts, and may run alongside. */
@@ -94,7 +94,7 @@ export async function walk(page: Page, app: App, lang: Lang): Promise<{ atId: st
   await step(page, 'dataset');
   await fillId(page, 'wz-data-path', DATASET);
   await fillId(page, 'wz-data-limit', String(WALK.images));
-  await fillId(page, 'wz-data-testLimit', String(WALK.images));
+  await fillId(page, 'wz-data-testLimit', String(WALK.testImages));
   const found = page.getByTestId('dataset-summary');
   await expect.poll(() => found.locator('[data-field="classes"]').textContent(), { timeout: 30_000 }).toMatch(/^10/);
   await imagesLoaded(page.getByTestId('dataset-samples'));
@@ -118,6 +118,7 @@ export async function walk(page: Page, app: App, lang: Lang): Promise<{ atId: st
   await quick.check();
   await expect.poll(() => page.getByTestId('preset-quick').textContent()).toMatch(/\d/);
   await fillId(page, 'wz-name', `walk-${lang}-at`);
+  await fillId(page, 'wz-probes', String(WALK.probes));
   await shot('wizard-quick-look');
   await next(page, 'review');
   await expect.poll(() => page.getByTestId('duration-estimate').textContent(), { timeout: 60_000 }).toMatch(/\d/);
@@ -155,7 +156,10 @@ export async function walk(page: Page, app: App, lang: Lang): Promise<{ atId: st
   const meta = JSON.parse(Buffer.from(zip[metaName!]!).toString('utf8')) as Record<string, unknown>;
   expect(meta).toHaveProperty('normalization');
   const modelJson = JSON.parse(Buffer.from(zip[names.find((n) => /(^|\/)model\.json$/.test(n))!]!).toString('utf8')) as { weightsManifest: { paths: string[] }[] };
-  for (const p of modelJson.weightsManifest.flatMap((m) => m.paths)) expect(names.some((n) => n.endsWith(p)), `weights file ${p} in the zip`).toBe(true);
+  for (const p of modelJson.weightsManifest.flatMap((m) => m.paths)) {
+    const file = path.posix.normalize(p); // './weights.bin' → 'weights.bin'
+    expect(names.some((n) => n === file || n.endsWith(`/${file}`)), `weights file ${p} in the zip (entries: ${names.join(', ')})`).toBe(true);
+  }
 
   // A baseline to compare with: Duplicate the AT run, method Baseline.
   await go('#/runs');
