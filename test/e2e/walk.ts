@@ -121,7 +121,7 @@ export async function walk(page: Page, app: App, lang: Lang): Promise<{ atId: st
   await fillId(page, 'wz-probes', String(WALK.probes));
   await shot('wizard-quick-look');
   await next(page, 'review');
-  await expect.poll(() => page.getByTestId('duration-estimate').textContent(), { timeout: 60_000 }).toMatch(/\d/);
+  await expect.poll(() => page.getByTestId('duration-estimate').textContent(), { timeout: 180_000 }).toMatch(/\d/);
   await shot('wizard-review');
   await page.getByTestId('wizard-start').click();
   const atId = await runIdFromUrl(page);
@@ -175,7 +175,6 @@ export async function walk(page: Page, app: App, lang: Lang): Promise<{ atId: st
   await fillId(page, 'wz-name', `walk-${lang}-baseline`);
   await page.getByTestId('wizard-nav-review').click();
   await step(page, 'review');
-  await expect.poll(() => page.getByTestId('duration-estimate').textContent(), { timeout: 60_000 }).toMatch(/\d/);
   await page.getByTestId('wizard-start').click();
   const baseId = await runIdFromUrl(page);
   expect(baseId).not.toBe(atId);
