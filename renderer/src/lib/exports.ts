@@ -5,7 +5,7 @@
 import type { ExportResult } from '../../../core/service/api.js';
 import type { RunSummary } from '../../../core/runs/types.js';
 import { api as defaultApi, toUiError, type UiApi } from './api.js';
-import { t } from '../i18n/index.js';
+import { locale, t } from '../i18n/index.js';
 
 export type ExportKind = 'report' | 'pdf' | 'metrics-csv' | 'metrics-json' | 'model' | 'model-onnx' | 'model-zip';
 
@@ -84,8 +84,9 @@ export class ExportError extends Error {
 
 async function write(a: UiApi, kind: ExportKind, runIds: string[], dest: string): Promise<ExportResult> {
   switch (kind) {
-    case 'report': return a.exportReport(runIds, dest);
-    case 'pdf': return a.exportReportPdf(runIds, dest);
+    // Reports are written in the app's language.
+    case 'report': return a.exportReport(runIds, dest, { lang: locale.current });
+    case 'pdf': return a.exportReportPdf(runIds, dest, { lang: locale.current });
     case 'metrics-csv': return a.exportMetrics(runIds[0]!, dest, 'csv');
     case 'metrics-json': return a.exportMetrics(runIds[0]!, dest, 'json');
     case 'model': return a.exportModel(runIds[0]!, dest);
