@@ -1,6 +1,7 @@
 // The dashboard's chart series from its folded model: pure, so the series drawn live and the ones rebuilt
 // after a reload are built by the same code (and a test can compare them).
 import type { DashModel, Pt } from './fold.js';
+import { t } from '../../i18n/index.js';
 
 export interface DashSeries { label: string; points: Pt[]; dashed?: boolean }
 
@@ -30,7 +31,7 @@ export function dashboardCharts(m: DashModel, teacherEpochs?: number): DashChart
   const dx = partsPhase === 'student' ? off : 0;
   const parts: DashSeries[] = [];
   if (s.loss.length) {
-    parts.push({ label: partsPhase === 'teacher' ? 'teacher ce' : 'ce', points: shift(s.ce, dx), ...(partsPhase === 'teacher' ? { dashed: true } : {}) });
+    parts.push({ label: partsPhase === 'teacher' ? t('dash.series.teacherCe') : 'ce', points: shift(s.ce, dx), ...(partsPhase === 'teacher' ? { dashed: true } : {}) });
     if (s.at.length) parts.push({ label: 'at', points: shift(s.at, dx) });
     if (s.kd.length) parts.push({ label: 'kd', points: shift(s.kd, dx) });
     if (s.gradAt.length) parts.push({ label: 'gradAt', points: shift(s.gradAt, dx) });
@@ -38,28 +39,28 @@ export function dashboardCharts(m: DashModel, teacherEpochs?: number): DashChart
   const st = m.epochs.student;
   return {
     hasTeacher, partsPhase,
-    xLabel: hasTeacher ? 'epoch (teacher, then student)' : 'epoch',
+    xLabel: hasTeacher ? t('dash.xEpochBoth') : t('dash.xEpoch'),
     loss: [
-      ...(hasTeacher ? [{ label: 'teacher loss', points: m.steps.teacher.loss, dashed: true }] : []),
-      { label: 'student loss', points: shift(m.steps.student.loss, off) },
+      ...(hasTeacher ? [{ label: t('dash.series.teacherLoss'), points: m.steps.teacher.loss, dashed: true }] : []),
+      { label: t('dash.series.studentLoss'), points: shift(m.steps.student.loss, off) },
     ],
     parts,
-    pairs: m.steps.student.atPerPair.map((pts, i) => ({ label: `pair ${i + 1}`, points: shift(pts, off) })),
+    pairs: m.steps.student.atPerPair.map((pts, i) => ({ label: t('dash.series.pair', { n: i + 1 }), points: shift(pts, off) })),
     accuracy: [
       ...(hasTeacher ? [
-        { label: 'teacher train', points: m.epochs.teacher.map((e) => ({ x: e.epoch, y: e.trainAcc })), dashed: true },
-        { label: 'teacher test', points: m.epochs.teacher.map((e) => ({ x: e.epoch, y: e.top1 })), dashed: true },
+        { label: t('dash.series.teacherTrain'), points: m.epochs.teacher.map((e) => ({ x: e.epoch, y: e.trainAcc })), dashed: true },
+        { label: t('dash.series.teacherTest'), points: m.epochs.teacher.map((e) => ({ x: e.epoch, y: e.top1 })), dashed: true },
       ] : []),
-      { label: 'student train', points: st.map((e) => ({ x: e.epoch + off, y: e.trainAcc })) },
-      { label: 'student test', points: st.map((e) => ({ x: e.epoch + off, y: e.top1 })) },
+      { label: t('dash.series.studentTrain'), points: st.map((e) => ({ x: e.epoch + off, y: e.trainAcc })) },
+      { label: t('dash.series.studentTest'), points: st.map((e) => ({ x: e.epoch + off, y: e.top1 })) },
       // Only when the run holds out a validation split.
       ...(st.some((e) => e.valTop1 !== undefined)
-        ? [{ label: 'student validation', points: st.filter((e) => e.valTop1 !== undefined).map((e) => ({ x: e.epoch + off, y: e.valTop1! })) }]
+        ? [{ label: t('dash.series.studentVal'), points: st.filter((e) => e.valTop1 !== undefined).map((e) => ({ x: e.epoch + off, y: e.valTop1! })) }]
         : []),
     ],
     lr: [
-      ...(hasTeacher ? [{ label: 'teacher lr', points: m.steps.teacher.lr, dashed: true }] : []),
-      { label: 'student lr', points: shift(m.steps.student.lr, off) },
+      ...(hasTeacher ? [{ label: t('dash.series.teacherLr'), points: m.steps.teacher.lr, dashed: true }] : []),
+      { label: t('dash.series.studentLr'), points: shift(m.steps.student.lr, off) },
     ],
   };
 }
