@@ -18,7 +18,8 @@ vi.mock('../../serve/files.js', async (importOriginal) => {
   return { ...orig, defaultStaticDir: () => (process.env.E2E_STATIC_DIR ? resolve(process.env.E2E_STATIC_DIR) : orig.defaultStaticDir()) };
 });
 
-const LANGS: Lang[] = ['en'];
+// Both languages by default; $E2E_WALK_LANGS=en (or zh) walks one, e.g. to keep a local run short.
+const LANGS = (process.env.E2E_WALK_LANGS ?? 'en,zh').split(',').map((l) => l.trim()).filter((l): l is Lang => l === 'en' || l === 'zh');
 
 const chromiumBinary = findChromiumBinary();
 const whyNot = !chromiumBinary
