@@ -42,6 +42,7 @@ import { measureLatency } from './latency.js';
 import { datasetView, modelEstimate, teacherFileView, validateRunConfig } from './wizard.js';
 import { ServiceStudies } from './studies.js';
 import type { RemoteRunQueue } from '../queue/remoteRuns.js';
+import { queueSettingsMethods, type QueueSettingsHost } from './queueSettingsApi.js';
 
 export interface ServiceOptions {
   runsDir: string;
@@ -67,6 +68,8 @@ export interface ServiceOptions {
    * runs folder train them, side by side; their events come back through the queue. The service closes it.
    */
   queue?: RemoteRunQueue;
+  /** The desktop app's queue setting (Settings screen); without it the queue is shown read-only. */
+  queueSettings?: QueueSettingsHost;
 }
 
 export type AtStudioService = AtStudioApi & {
@@ -375,9 +378,11 @@ class Service {
     return this.active?.runId === runId || this.remote.has(runId);
   }
 
-  private control(runId: string, action: ControlAction): void {
+  private async control(runId: string, action: ControlAction): Promise<void> {
     if (this.remote.has(runId)) {
-      void this.opts.queue?.control(runId, action).catch((err: Error) => console.error(`service: ${action} of run ${runId} through the queue failed: ${err.message}`));
+      const done = await this.opts.queue?.control(runId, action).catch((err: Error) => console.error(`service: ${action} of run ${runId} through the queue failed: ${err.message}`));
+      // Still waiting for a worker: nothing to pause, as in the in-process queue (the run stays queued).
+      if (done === 'waiting' && action === 'pause') throw new ServiceError('conflict', `run ${runId} is queued, not running yet: nothing to pause (cancel it to take it out of the queue)`);
       return;
     }
     const a = this.active;
@@ -406,7 +411,7 @@ class Service {
   async pauseRun(runId: string): Promise<void> {
     const run = await this.open(runId);
     if (this.isActive(run.id)) {
-      this.control(run.id, 'pause');
+      await this.control(run.id, 'pause');
       return;
     }
     const st = await run.readStatus();
@@ -419,7 +424,7 @@ class Service {
     const run = await this.open(runId);
     const st = await run.readStatus();
     if (this.isActive(run.id) && st.status !== 'done') {
-      this.control(run.id, 'resume');
+      await this.control(run.id, 'resume');
       return;
     }
     if (st.status === 'queued') return; // already waiting its turn
@@ -438,7 +443,7 @@ class Service {
     const run = await this.open(runId);
     if (this.isActive(run.id)) {
       if (this.active?.runId === run.id) this.active.cancelledByUser = true;
-      this.control(run.id, 'cancel');
+      await this.control(run.id, 'cancel');
       return;
     }
     const st = await run.readStatus();
@@ -597,7 +602,7 @@ class Service {
     const a = this.active;
     if (a) {
       // Stopped at a step boundary with a checkpoint, and queued again: the next service continues it.
-      this.control(a.runId, 'cancel');
+      void this.control(a.runId, 'cancel');
       await Promise.race([a.finished, new Promise((r) => setTimeout(r, 30_000))]);
     }
     await this.engine.close();
@@ -711,6 +716,8 @@ class Service {
       resumeStudy: guard((id: string) => self.studies.resume(id)),
       exportStudyReport: guard((id: string, dest: string, opts?: unknown) => self.studies.exportReport(id, dest, opts)),
       listDirectory: guard((p?: string) => listDirectory(p, { paths: self.paths, ...(self.opts.roots ? { roots: self.opts.roots } : {}), runsDir: self.store.runsDir })),
+      ...((q) => ({ queueSettings: guard(q.queueSettings), testQueue: guard(q.testQueue), saveQueueSettings: guard(q.saveQueueSettings) }))(
+        queueSettingsMethods(self.opts.queueSettings, self.opts.queue?.shown)),
       subscribe: (listener: EventListener, runId?: string) => self.subscribe(listener, runId),
       close: () => self.close(),
       whenIdle: () => self.whenIdle(),

@@ -48,7 +48,7 @@ export async function chinesePass(page: Page, app: App): Promise<void> {
 
   // A finished run's dashboard, with Try it.
   if (runs[0]) {
-    await page.goto(`${app.url}#/run/${runs[0].id}`);
+    await page.goto(`${app.url}#/runs/${runs[0].id}`);
     await expect.poll(() => page.getByTestId('run-status').textContent()).toBe('已完成');
     await expect.poll(() => page.getByTestId('chart-loss').getAttribute('data-points').then(Number)).toBeGreaterThan(0);
     expect(await page.getByTestId('try-it').textContent()).toMatch('试一试');
