@@ -100,8 +100,10 @@ export interface Session {
     onHeadersReceived(fn: (details: { url: string; responseHeaders?: Record<string, string[]> },
       callback: (r: { responseHeaders: Record<string, string[]> }) => void) => void): void;
   };
-  setPermissionRequestHandler(fn: (wc: WebContents, permission: string, callback: (granted: boolean) => void) => void): void;
-  setPermissionCheckHandler(fn: (wc: WebContents | null, permission: string) => boolean): void;
+  setPermissionRequestHandler(fn: (wc: WebContents, permission: string, callback: (granted: boolean) => void,
+    details?: { requestingUrl?: string; mediaTypes?: string[] }) => void): void;
+  setPermissionCheckHandler(fn: (wc: WebContents | null, permission: string, requestingOrigin?: string,
+    details?: { requestingUrl?: string; mediaType?: string }) => boolean): void;
 }
 
 export interface Protocol {

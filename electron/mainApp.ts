@@ -6,7 +6,7 @@ import { serializeError } from '../core/service/errors.js';
 import { CHANNELS, DIALOG_KINDS, type CallReply, type DialogKind, type DialogOptions, type EventMessage } from './bridge.js';
 import type { BrowserWindow, ElectronMain, IpcMainInvokeEvent, MessagePortMain, WebContents } from './electronTypes.js';
 import { serveRenderer } from './rendererProtocol.js';
-import { APP_SCHEME, APP_URL, CSP, SECURE_WEB_PREFERENCES, isAppUrl, isExternalLink } from './security.js';
+import { APP_SCHEME, APP_URL, CSP, SECURE_WEB_PREFERENCES, allowPermission, isAppUrl, isExternalLink } from './security.js';
 
 export interface MainAppOptions {
   api: AtStudioApi;
@@ -158,8 +158,11 @@ export function createMainApp(electron: ElectronMain, opts: MainAppOptions): Mai
     ses.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...(details.responseHeaders ?? {}), 'Content-Security-Policy': [CSP] } });
     });
-    ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    ses.setPermissionCheckHandler(() => false);
+    // Only the camera, for "Try it" in the app's own page (security.ts allowPermission).
+    ses.setPermissionRequestHandler((_wc, permission, callback, details) =>
+      callback(allowPermission(permission, { requestingUrl: details?.requestingUrl ?? null, mediaTypes: details?.mediaTypes ?? [] })));
+    ses.setPermissionCheckHandler((_wc, permission, origin, details) =>
+      allowPermission(permission, { requestingUrl: details?.requestingUrl ?? origin ?? null, mediaTypes: details?.mediaType ? [details.mediaType] : [] }));
     protocol.handle(APP_SCHEME, (request) => serveRenderer(opts.rendererDir, request));
     app.on('activate', () => {
       if (windows.size === 0) createWindow();

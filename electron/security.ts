@@ -10,6 +10,8 @@ export const APP_SCHEME = 'app';
 export const APP_HOST = 'atstudio';
 export const APP_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
+// "Use camera" (Try it) needs no media-src: a MediaStream given to <video> through srcObject is not a fetch
+// (checked in Debian's Chromium: getUserMedia → srcObject → canvas works under default-src 'none').
 // style-src allows inline styles (Svelte and chart.js set style attributes); scripts only from the app.
 export const CSP = [
   "default-src 'none'",
@@ -33,6 +35,17 @@ export function isAppUrl(url: string | undefined | null): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Permissions the window may have: the camera (video only) for "Try it", asked by the app's own page;
+ * nothing else (no microphone, notifications, geolocation…), and nothing for any other origin.
+ * `mediaTypes` is what a request asks for (Electron's details.mediaTypes) or a check's single mediaType.
+ */
+export function allowPermission(permission: string, details: { requestingUrl?: string | null; mediaTypes?: readonly string[] }): boolean {
+  if (permission !== 'media' || !isAppUrl(details.requestingUrl)) return false;
+  const types = details.mediaTypes ?? [];
+  return types.length > 0 && types.every((t) => t === 'video');
 }
 
 /** Links the app may hand to the system browser: https only. */

@@ -1,6 +1,8 @@
 // A UI should see at most ~maxPerSecond events. Step events are many and only the latest matters, so
 // they are coalesced (the newest pending one wins); every other event passes at once, after the
-// pending step (so the order seen downstream stays the order emitted).
+// pending step (so the order seen downstream stays the order emitted). A step that the run records in
+// metrics.jsonl is never coalesced away: live charts plot exactly those, as a reload does.
+import { isRecordedStep } from '../runs/recordedSteps.js';
 import { isTerminalEvent, type RunEvent, type StepEvent } from './types.js';
 
 export type ThrottledSink = ((e: RunEvent) => void) & {
@@ -38,6 +40,12 @@ export function throttleEvents(sink: (e: RunEvent) => void, maxPerSecond = 10): 
       flush();
       send(e);
       if (isTerminalEvent(e)) clearTimer();
+      return;
+    }
+    if (isRecordedStep(e.step, e.totalSteps)) {
+      clearTimer();
+      pending = null; // older than e: the newest wins, as below
+      send(e);
       return;
     }
     const wait = lastSent + interval - Date.now();

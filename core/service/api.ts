@@ -2,6 +2,7 @@
 // (Electron IPC through the preload, and serve mode over HTTP + WebSocket). Every argument and result is
 // plain JSON (Uint8Array images travel as base64 strings), so both transports carry them unchanged.
 import type { RunConfig } from '../config/types.js';
+import type { ReportOptions } from './reportOptions.js';
 import type { RunEvent } from '../events/types.js';
 import type { AttentionSnapshot, Metric, ProbeSet, RunStatusFile, RunSummary } from '../runs/types.js';
 import type { ModelFamilySpec, TapInfo } from '../models/types.js';
@@ -108,6 +109,25 @@ export interface ComparisonRow {
 }
 
 export interface ExportResult { path: string; bytes: number }
+
+/** One compared run's student, timed by measureLatency. */
+export interface LatencyRow {
+  runId: string;
+  /** Median ms per image at batch 1, absent when it could not be measured (then `error` says why). */
+  medianMs?: number;
+  error?: string;
+}
+
+/** measureLatency's answer: every student timed in the same process, interleaved, after a warm-up (core/service/latency.ts). */
+export interface LatencyComparison {
+  backend: string;
+  batchSize: 1;
+  warmupRounds: number;
+  /** Timed rounds (one inference of each model per round). */
+  rounds: number;
+  measuredAt: string;
+  rows: LatencyRow[];
+}
 
 /** One network's answer on a "Try it" image. */
 export interface TryNetResult {
@@ -217,6 +237,8 @@ export interface AtStudioApi {
   getProbes(runId: string): Promise<(Omit<ProbeSet, 'pngs'> & { pngBase64: string[] }) | null>;
   getLog(runId: string): Promise<string>;
   compareRuns(runIds: string[]): Promise<ComparisonRow[]>;
+  /** The runs' students timed now, together, in one process (batch 1, interleaved, median after warm-up). */
+  measureLatency(runIds: string[]): Promise<LatencyComparison>;
 
   // Studies: one teacher, then methods × seeds (× β) on the same student (core/study)
   validateStudy(config: unknown): Promise<StudyValidation>;
@@ -225,10 +247,10 @@ export interface AtStudioApi {
   getStudy(studyId: string): Promise<StudyView>;
   cancelStudy(studyId: string): Promise<void>; // the running run stops at a checkpoint; finished runs are kept
   resumeStudy(studyId: string): Promise<void>;
-  exportStudyReport(studyId: string, destPath: string): Promise<ExportResult>;
+  exportStudyReport(studyId: string, destPath: string, opts?: ReportOptions): Promise<ExportResult>;
 
   // Exports
-  exportReport(runIds: string[], destPath: string): Promise<ExportResult>; // self-contained HTML
+  exportReport(runIds: string[], destPath: string, opts?: ReportOptions): Promise<ExportResult>; // self-contained HTML, in opts.lang
   /** The student: a TF.js model folder (default), an ONNX file (opset 13, NCHW) or a zip of both. */
   exportModel(runId: string, dest: string, format?: 'tfjs' | 'onnx' | 'zip'): Promise<ExportResult>;
   exportMetrics(runId: string, destPath: string, format: 'csv' | 'json'): Promise<ExportResult>;
@@ -238,7 +260,7 @@ export interface AtStudioApi {
   estimateDuration(config: unknown): Promise<DurationEstimate>;
   /** "Try it": a finished run's student (and teacher) on an image (PNG or JPEG, base64). */
   tryImage(runId: string, imageBase64: string): Promise<TryImageResult>;
-  exportReportPdf(runIds: string[], destPath: string): Promise<ExportResult>; // rejects 'unavailable' without a PDF renderer
+  exportReportPdf(runIds: string[], destPath: string, opts?: ReportOptions): Promise<ExportResult>; // rejects 'unavailable' without a PDF renderer
   listDirectory(path?: string): Promise<DirectoryListing>;
 
   // Settings: the queue (BullMQ on Redis) runs go to; serve mode shows its own, read-only
@@ -259,5 +281,5 @@ export const API_METHODS: readonly ApiMethod[] = [
   'getSnapshots', 'getProbes', 'getLog', 'compareRuns', 'exportReport', 'exportModel', 'exportMetrics',
   'previewAttention', 'estimateDuration', 'exportReportPdf', 'listDirectory',
   'validateStudy', 'startStudy', 'listStudies', 'getStudy', 'cancelStudy', 'resumeStudy', 'exportStudyReport',
-  'tryImage', 'queueSettings', 'testQueue', 'saveQueueSettings',
+  'tryImage', 'queueSettings', 'testQueue', 'saveQueueSettings', 'measureLatency',
 ];

@@ -22,6 +22,7 @@ import { doubleBackpropProblems } from '../losses/index.js';
 import { makeObjective } from './objective.js';
 import { betaScaleAt, learningRateAt } from './schedule.js';
 import { Sgd } from './sgd.js';
+import { isRecordedStep } from '../runs/recordedSteps.js';
 import { attentionSnapshot } from './snapshot.js';
 import { NonFiniteLossError, trainStep } from './step.js';
 import { restoreWeights, snapshotWeights, trainableVariables } from './weights.js';
@@ -155,7 +156,6 @@ export async function trainPhase(s: PhaseSpec): Promise<PhaseOutcome> {
       const skip = epoch === startEpoch + 1 ? startStep : 0;
       let step = skip;
       let epochStart = performance.now() - sums.seconds * 1000; // moved forward by pauses, which do not count
-      const metricEvery = Math.max(1, Math.round(stepsPerEpoch / 10));
       const gen = batches(train, { batchSize: recipe.batchSize, shuffle: true, augment: config.data.augment, normalization: s.normalization, rng, skipBatches: skip });
       for (const { x, y } of gen) {
         // A step's read settles as a microtask on wasm and cpu, which never lets the event loop run: yield
@@ -200,7 +200,7 @@ export async function trainPhase(s: PhaseSpec): Promise<PhaseOutcome> {
           imagesPerSec: r.count / Math.max(dt, 1e-9), etaSeconds: stepSecondsAvg * (totalSteps - globalStep),
         };
         s.emit(ev);
-        if (step % metricEvery === 0 || step === stepsPerEpoch) {
+        if (isRecordedStep(step, stepsPerEpoch)) {
           const { type: _t, ...rest } = ev;
           void _t;
           // Step lines are progress only: one that fails to write is not worth stopping the run for.

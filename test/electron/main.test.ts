@@ -79,7 +79,7 @@ describe('the window', () => {
     expect(prevented).toBe(true);
   });
 
-  it('adds the CSP to every response and denies permission requests and checks', async () => {
+  it('adds the CSP to every response and denies every permission but the camera for the app\'s own page', async () => {
     let headers: Record<string, string[]> = {};
     m.session.headersHook!({ url: APP_PAGE, responseHeaders: { 'X-Other': ['1'] } }, (r) => { headers = r.responseHeaders; });
     expect(headers['X-Other']).toEqual(['1']);
@@ -87,9 +87,22 @@ describe('the window', () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/script-src[^;]*unsafe/);
-    let granted: boolean | undefined;
-    m.session.permissionRequest!(contents, 'media', (g) => { granted = g; });
-    expect(granted).toBe(false);
+    const ask = (permission: string, details?: { requestingUrl?: string; mediaTypes?: string[] }) => {
+      let granted: boolean | undefined;
+      m.session.permissionRequest!(contents, permission, (g) => { granted = g; }, details);
+      return granted;
+    };
+    expect(ask('media', { requestingUrl: APP_PAGE, mediaTypes: ['video'] })).toBe(true);
+    expect(ask('media', { requestingUrl: APP_PAGE, mediaTypes: ['video', 'audio'] })).toBe(false);
+    expect(ask('media', { requestingUrl: APP_PAGE, mediaTypes: ['audio'] })).toBe(false);
+    expect(ask('media', { requestingUrl: APP_PAGE, mediaTypes: [] })).toBe(false);
+    expect(ask('media', { requestingUrl: 'https://example.com/', mediaTypes: ['video'] })).toBe(false);
+    expect(ask('media')).toBe(false);
+    expect(ask('notifications', { requestingUrl: APP_PAGE })).toBe(false);
+    expect(ask('geolocation', { requestingUrl: APP_PAGE })).toBe(false);
+    expect(m.session.permissionCheck!(contents, 'media', 'app://atstudio', { requestingUrl: APP_PAGE, mediaType: 'video' })).toBe(true);
+    expect(m.session.permissionCheck!(contents, 'media', 'app://atstudio', { requestingUrl: APP_PAGE, mediaType: 'audio' })).toBe(false);
+    expect(m.session.permissionCheck!(contents, 'media', 'file://', { requestingUrl: 'file:///x.html', mediaType: 'video' })).toBe(false);
     expect(m.session.permissionCheck!(contents, 'notifications')).toBe(false);
     const res = await m.protocol.handlers.get('app')!({ url: 'app://atstudio/index.html', method: 'GET' });
     expect(res.headers.get('content-security-policy')).toBe(csp);

@@ -75,8 +75,8 @@ export function mockElectron() {
   const channels: { port1: FakePort; port2: FakePort }[] = [];
   const session = {
     headersHook: null as null | ((d: { url: string; responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
-    permissionRequest: null as null | ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void),
-    permissionCheck: null as null | ((wc: unknown, permission: string) => boolean),
+    permissionRequest: null as null | ((wc: unknown, permission: string, cb: (granted: boolean) => void, details?: { requestingUrl?: string; mediaTypes?: string[] }) => void),
+    permissionCheck: null as null | ((wc: unknown, permission: string, origin?: string, details?: { requestingUrl?: string; mediaType?: string }) => boolean),
   };
   const protocol = {
     privileged: [] as { scheme: string; privileges: Record<string, boolean> }[],

@@ -184,3 +184,50 @@ describe('compare screen', () => {
 });
 
 void summary;
+
+describe('compare: latency measured together, and Try it', () => {
+  it('shows the latency measured now for every finished student, not the figures recorded per run, and ranks different architectures only', async () => {
+    fakeApi.listRuns.mockResolvedValue([summary('a'), summary('b', { method: 'baseline', teacher: undefined, models: 'WRN-10-1', student: 'WRN-10-1' }), summary('c', { status: 'running' })]);
+    fakeApi.compareRuns.mockImplementation(async (ids: string[]) => ids.map((id) => row(id, id === 'b' ? { models: 'WRN-16-1' } : {})));
+    render(Compare, { ids: ['a', 'b', 'c'] });
+    // One call for the finished runs together (the running one has no student to time).
+    await waitFor(() => expect(fakeApi.measureLatency).toHaveBeenCalledWith(['a', 'b']));
+    const note = await screen.findByTestId('latency-measured');
+    expect(note.getAttribute('data-rounds')).toBe('17');
+    const table = screen.getByTestId('compare-table');
+    await waitFor(() => expect(table.querySelector('tr[data-run-id="b"] td[data-col="latencyMs"]')!.textContent).toContain('0.90 ms'));
+    expect(table.querySelector('tr[data-run-id="a"] td[data-col="latencyMs"]')!.textContent).toContain('1.50 ms');
+    // c was not timed: its recorded 0.6 ms is not shown.
+    expect(table.querySelector('tr[data-run-id="c"] td[data-col="latencyMs"]')!.textContent).not.toContain('0.60');
+    // WRN-10-1 vs WRN-16-1: different architectures, the faster is marked.
+    expect(table.querySelector('tr[data-run-id="b"] td[data-col="latencyMs"]')!.getAttribute('data-best')).toBe('true');
+    await fireEvent.click(screen.getByTestId('latency-remeasure'));
+    await waitFor(() => expect(fakeApi.measureLatency).toHaveBeenCalledTimes(2));
+  });
+
+  it('does not rank students of the same architecture on latency: the figures, no "best"', async () => {
+    render(Compare, { ids: ['a', 'b'] });
+    await screen.findByTestId('latency-measured');
+    const table = screen.getByTestId('compare-table');
+    await waitFor(() => expect(table.querySelector('tr[data-run-id="b"] td[data-col="latencyMs"]')!.textContent).toContain('0.90 ms'));
+    expect(table.querySelectorAll('td[data-col="latencyMs"][data-best]')).toHaveLength(0);
+    expect(screen.getByTestId('verdict-latencyMs').textContent).toBe('same architecture: not ranked on latency');
+  });
+
+  it('Try it: one image, every finished run\'s student top 3, the teacher only for the run that has one', async () => {
+    render(Compare, { ids: ['a', 'b'] });
+    await screen.findByTestId('try-it');
+    const png = new File([new Uint8Array([137, 80, 78, 71])], 'shoe.png', { type: 'image/png' });
+    await fireEvent.change(screen.getByTestId('try-file'), { target: { files: [png] } });
+    await waitFor(() => expect(screen.getAllByTestId('try-run')).toHaveLength(2));
+    expect(fakeApi.tryImage.mock.calls.map((c: unknown[]) => c[0]).sort()).toEqual(['a', 'b']);
+    const [ra, rb] = ['a', 'b'].map((id) => screen.getAllByTestId('try-run').find((el) => el.getAttribute('data-run-id') === id)!);
+    expect(within(ra!).getByRole('heading', { name: 'Run a' })).toBeTruthy();
+    expect(within(ra!).getByTestId('try-student').querySelectorAll('li')).toHaveLength(3);
+    expect(within(ra!).getByTestId('try-teacher')).toBeTruthy();
+    // b is a baseline: no teacher, and nothing in its block speaks of one.
+    expect(within(rb!).queryByTestId('try-teacher')).toBeNull();
+    expect(rb!.textContent).not.toMatch(/teacher/i);
+    expect([...rb!.querySelectorAll('[aria-label]')].map((e) => e.getAttribute('aria-label')).join(' ')).not.toMatch(/teacher/i);
+  });
+});

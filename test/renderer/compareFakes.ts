@@ -53,6 +53,13 @@ export function resetFakeApi(transport: 'browser' | 'electron' = 'browser'): any
     getSnapshots: vi.fn(async () => [snapshot(1), snapshot(2)]),
     getProbes: vi.fn(async () => probes),
     compareRuns: vi.fn(async (ids: string[]) => ids.map((id) => row(id))),
+    // Timed together: a 1.5 ms, b 0.9 ms (the rows' recorded 0.6 ms must not be shown).
+    measureLatency: vi.fn(async (ids: string[]) => ({ backend: 'wasm', batchSize: 1, warmupRounds: 3, rounds: 17, measuredAt: '2026-12-06T06:00:00.000Z',
+      rows: ids.map((runId) => (runId === 'b' ? { runId, medianMs: 0.9 } : runId === 'a' ? { runId, medianMs: 1.5 } : { runId, error: 'no saved student yet' })) })),
+    tryImage: vi.fn(async (id: string) => ({
+      student: { top: [{ label: 7, className: 'Sneaker', p: 0.8 }, { label: 5, className: 'Sandal', p: 0.15 }, { label: 9, className: 'Ankle boot', p: 0.05 }], maps: [{ tap: 'group0', h: 2, w: 2, map: [1, 0, 0, 0] }] },
+      ...(id === 'a' ? { teacher: { top: [{ label: 7, className: 'Sneaker', p: 0.9 }, { label: 9, className: 'Ankle boot', p: 0.06 }, { label: 5, className: 'Sandal', p: 0.04 }], maps: [{ tap: 'group0', h: 2, w: 2, map: [0, 1, 0, 0] }] } } : {}),
+    })),
     exportReport: vi.fn(async (_ids: string[], dest: string) => ({ path: dest, bytes: 2048 })),
     exportReportPdf: vi.fn(async (_ids: string[], dest: string) => ({ path: dest, bytes: 4096 })),
     exportMetrics: vi.fn(async (_id: string, dest: string) => ({ path: dest, bytes: 512 })),

@@ -25,9 +25,10 @@ describe('throttleEvents', () => {
     }
     vi.advanceTimersByTime(200);
     const steps = seen.map(label);
-    // Step i is emitted at t = i-1 ms. The first goes through at once; then the timer fires every 100 ms
-    // (t = 100, 200, …), before the step of that millisecond, delivering the latest one: s100, s200, …
-    expect(steps).toEqual(['s1', 's100', 's200', 's300', 's400', 's500', 's600', 's700', 's800', 's900', 's1000']);
+    // Step i is emitted at t = i-1 ms. The first goes through at once. Steps 100, 200, … are the ones the run
+    // records in metrics.jsonl (every 1000/10 steps): they pass at once, never coalesced. Between them the
+    // timer fires 100 ms after the last one sent, delivering the newest pending step (s199 at t = 199 ms).
+    expect(steps).toEqual(['s1', 's100', ...[2, 3, 4, 5, 6, 7, 8, 9, 10].flatMap((k) => [`s${k * 100 - 1}`, `s${k * 100}`])]);
     expect(vi.getTimerCount()).toBe(0);
   });
 

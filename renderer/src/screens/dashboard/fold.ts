@@ -1,6 +1,7 @@
 // Pure folding of a run's history and live events into chart series and attention epochs (no Svelte, unit-testable).
 import type { RunEvent, Phase, AttentionPairMap } from '../../../../core/events/types.js';
 import type { Metric, AttentionSnapshot } from '../../../../core/runs/types.js';
+import { isRecordedStep } from '../../../../core/runs/recordedSteps.js';
 
 export interface Pt { x: number; y: number }
 export interface StepSeries { loss: Pt[]; ce: Pt[]; at: Pt[]; kd: Pt[]; gradAt: Pt[]; lr: Pt[]; atPerPair: Pt[][] }
@@ -61,6 +62,11 @@ export function pushCapped(arr: Pt[], p: Pt, max = MAX_POINTS): void {
 type StepLike = { phase: Phase; epoch: number; step: number; totalSteps: number; loss: number; lr: number;
   parts: { ce: number; at?: number; kd?: number; gradAt?: number; atPerPair?: number[] } };
 
+/** Where training is (any step event moves it; only recorded steps become chart points). */
+function progress(m: DashModel, s: StepLike): void {
+  m.phase = s.phase; m.epoch = s.epoch; m.step = s.step; m.totalSteps = s.totalSteps;
+}
+
 function addStep(m: DashModel, s: StepLike): void {
   const x = s.epoch - 1 + s.step / Math.max(1, s.totalSteps);
   const ser = m.steps[s.phase];
@@ -74,7 +80,7 @@ function addStep(m: DashModel, s: StepLike): void {
     while (ser.atPerPair.length <= i) ser.atPerPair.push([]);
     pushCapped(ser.atPerPair[i]!, { x, y: v });
   });
-  m.phase = s.phase; m.epoch = s.epoch; m.step = s.step; m.totalSteps = s.totalSteps;
+  progress(m, s);
 }
 
 type EpochLike = { phase: Phase; epoch: number; train: { loss: number; acc: number }; test: { loss: number; top1: number }; validation?: { top1: number } };
@@ -94,11 +100,30 @@ export function addSnapshot(m: DashModel, s: AttentionSnapshot): void {
   m.snapshots[s.phase] = list;
 }
 
+/**
+ * One line of metrics.jsonl into the charts: the one path for history and live events alike (a live step
+ * or epoch event goes through here as the line the run writes for it), so charts rebuilt after a reload
+ * equal the ones drawn live.
+ */
+export function foldMetric(m: DashModel, x: Metric | Omit<Metric, 'time'>): void {
+  if (x.kind === 'step') addStep(m, x as StepLike);
+  else addEpoch(m, x as EpochLike);
+}
+
 export function foldMetrics(m: DashModel, metrics: Metric[]): void {
-  for (const x of metrics) {
-    if (x.kind === 'step') addStep(m, x);
-    else addEpoch(m, x);
-  }
+  for (const x of metrics) foldMetric(m, x);
+}
+
+/** The model a dashboard rebuilds from a run folder (getMetrics, getSnapshots, getRun). */
+export function historyModel(metrics: Metric[], snapshots: AttentionSnapshot[], detail?: { environment: Record<string, unknown> | null; status: { phase?: Phase | null } }): DashModel {
+  const m = emptyModel();
+  foldMetrics(m, metrics);
+  for (const s of snapshots) addSnapshot(m, s);
+  const be = detail?.environment?.['backend'];
+  if (be && typeof be === 'object' && 'name' in be) m.backend = String((be as { name: unknown }).name);
+  else if (typeof be === 'string') m.backend = be;
+  m.phase = detail?.status.phase ?? m.phase;
+  return m;
 }
 
 export function foldEvent(m: DashModel, ev: RunEvent): void {
@@ -106,11 +131,23 @@ export function foldEvent(m: DashModel, ev: RunEvent): void {
     case 'started':
       m.backend = ev.backend.name; m.backendReason = ev.backend.reason; m.error = null; m.statusOverride = 'running';
       break;
-    case 'step':
-      addStep(m, ev); m.imagesPerSec = ev.imagesPerSec; m.etaSeconds = ev.etaSeconds;
+    case 'step': {
+      const { type: _t, ...line } = ev;
+      void _t;
+      // Only the steps the run writes to metrics.jsonl are charted (the throttle never drops those).
+      if (isRecordedStep(ev.step, ev.totalSteps)) foldMetric(m, { kind: 'step', ...line });
+      else progress(m, ev);
+      m.imagesPerSec = ev.imagesPerSec; m.etaSeconds = ev.etaSeconds;
       if (m.statusOverride !== 'paused') m.statusOverride = 'running';
       break;
-    case 'epoch': addEpoch(m, ev); m.revision++; break;
+    }
+    case 'epoch': {
+      const { type: _t, ...line } = ev;
+      void _t;
+      foldMetric(m, { kind: 'epoch', ...line });
+      m.revision++;
+      break;
+    }
     case 'attention': addSnapshot(m, { phase: ev.phase, epoch: ev.epoch, pairs: ev.pairs }); m.revision++; break;
     case 'checkpoint': break;
     case 'done': m.statusOverride = 'done'; m.etaSeconds = 0; m.revision++; break;

@@ -4,7 +4,8 @@ import type { RunEvent } from '../../../../core/events/types.js';
 import type { RunDetail } from '../../../../core/service/api.js';
 import type { RunStatus } from '../../../../core/runs/types.js';
 import { api, toUiError } from '../../lib/api.js';
-import { emptyModel, foldEvent, foldMetrics, addSnapshot, type DashModel } from './fold.js';
+import { t } from '../../i18n/index.js';
+import { emptyModel, foldEvent, historyModel, type DashModel } from './fold.js';
 
 export type Probes = Awaited<ReturnType<typeof api.getProbes>>;
 
@@ -44,7 +45,7 @@ export class RunState {
     const st = this.detail?.status;
     if (this.status !== 'failed') return null;
     if (st?.error) return st.error;
-    return this.detail?.summary.interrupted ? 'The engine stopped while this run was training (its process is gone).' : null;
+    return this.detail?.summary.interrupted ? t('dash.interrupted') : null;
   }
 
   get resumable(): boolean { return this.model.resumable ?? this.detail?.summary.resumable ?? false; }
@@ -86,13 +87,7 @@ export class RunState {
         api.getProbes(this.runId).catch(() => null), api.getLog(this.runId).catch(() => ''),
       ]);
       if (this.destroyed) return;
-      const m = emptyModel();
-      foldMetrics(m, metrics);
-      for (const s of snaps) addSnapshot(m, s);
-      const be = detail.environment?.['backend'];
-      if (be && typeof be === 'object' && 'name' in be) m.backend = String((be as { name: unknown }).name);
-      else if (typeof be === 'string') m.backend = be;
-      m.phase = detail.status.phase ?? m.phase;
+      const m = historyModel(metrics, snaps, detail);
       this.detail = detail;
       this.probes = probes;
       this.log = log;
