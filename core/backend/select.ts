@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import { tf } from '../tf.js';
 import { checkCudaLibraries, defaultSystemProbe, type CudaCheck, type SystemProbe } from './cudaLibs.js';
 import { describeAdapter, initWebGpu, WEBGPU_PACKAGES, type WebGpuAdapter } from './webgpu.js';
+import { StudioError } from '../errors.js';
 
 export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 export interface BackendAttempt {
@@ -90,12 +91,12 @@ export const BACKEND_PACKAGES = {
 } as const;
 
 /** A backend could not be selected: an invalid request, or a forced backend that does not work. */
-export class BackendSelectionError extends Error {
+export class BackendSelectionError extends StudioError {
   constructor(
     message: string,
     readonly attempts: BackendAttempt[] = [],
   ) {
-    super(message);
+    super('backend.unavailable', message);
     this.name = 'BackendSelectionError';
   }
 }

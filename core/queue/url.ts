@@ -2,9 +2,11 @@
 // password, so it is never printed or written as given: everything shown goes through redactQueueUrl,
 // and run folders get only the worker's host and id, never the address.
 import type { RedisOptions } from 'ioredis';
+import { StudioError } from '../errors.js';
 
-export class QueueUrlError extends Error {
+export class QueueUrlError extends StudioError {
   override name = 'QueueUrlError';
+  constructor(message: string) { super('queue.url', message); }
 }
 
 /** `redis://user:***@host:port/db`: the password (or a bare token) replaced, the rest kept to recognise it. */

@@ -21,7 +21,7 @@ export function createEngineWorker(send: (m: EngineToHost) => void, opts: { onSh
 
   const start = (m: Extract<HostToEngine, { type: 'start' }>) => {
     if (active) {
-      send({ type: 'error', runId: m.runId, message: `the engine is busy with run ${active.runId}; one run at a time` });
+      send({ type: 'error', runId: m.runId, message: `the engine is busy with run ${active.runId}; one run at a time`, code: 'service.busy' });
       return;
     }
     const control = createTrainControl();
@@ -59,7 +59,7 @@ export function createEngineWorker(send: (m: EngineToHost) => void, opts: { onSh
     handle(msg) {
       switch (msg.type) {
         case 'start':
-          if (shuttingDown) send({ type: 'error', runId: msg.runId, message: 'the engine is shutting down' });
+          if (shuttingDown) send({ type: 'error', runId: msg.runId, message: 'the engine is shutting down', code: 'service.busy' });
           else start(msg);
           return;
         case 'control':
