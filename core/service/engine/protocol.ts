@@ -25,8 +25,11 @@ export type HostToEngine =
 export type EngineToHost =
   | { type: 'ready'; pid: number; protocol: number }
   | { type: 'event'; runId: string; event: RunEvent }
-  /** runTraining returned: the run's outcome is on disk. */
-  | { type: 'finished'; runId: string; status: 'done' | 'failed' | 'cancelled'; error?: string; resumable: boolean }
+  /**
+   * runTraining returned: the run's outcome is on disk. code: why it failed, where a StudioError said
+   * (run.locked: another process trains it, so the run was left as it was).
+   */
+  | { type: 'finished'; runId: string; status: 'done' | 'failed' | 'cancelled'; error?: string; resumable: boolean; code?: StudioErrorCode }
   /**
    * Something outside a run went wrong (a start that could not be read, a message not understood);
    * code 'service.busy': the engine will not take this run (it trains another, or it is shutting down).

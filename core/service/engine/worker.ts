@@ -6,6 +6,7 @@ import { createTrainControl, type TrainControl } from '../../train/control.js';
 import { runTraining } from '../../train/runTraining.js';
 import { selectBackend, type BackendName } from '../../backend/index.js';
 import type { EngineToHost, HostToEngine } from './protocol.js';
+import { StudioError } from '../../errors.js';
 
 export interface EngineWorker {
   handle(msg: HostToEngine): void;
@@ -46,7 +47,7 @@ export function createEngineWorker(send: (m: EngineToHost) => void, opts: { onSh
       } catch (err) {
         // runTraining reports its own failures; this is a run that could not even be opened.
         const message = (err as Error).message ?? String(err);
-        send({ type: 'finished', runId: m.runId, status: 'failed', error: message, resumable: false });
+        send({ type: 'finished', runId: m.runId, status: 'failed', error: message, resumable: false, ...(err instanceof StudioError ? { code: err.code } : {}) });
       } finally {
         active = null;
         if (shuttingDown) opts.onShutdown?.();
