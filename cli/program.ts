@@ -119,6 +119,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   program.command('worker')
     .description('train runs from a Redis queue, one at a time, on this machine\'s fastest backend, in the shared runs folder; add or stop workers at any time (a stopped run continues on another worker from its checkpoint)')
     .addOption(new Option('--queue <url>', 'the queue: redis://host:port, rediss://user:password@host:port for TLS (default $ATSTUDIO_QUEUE, which keeps a password out of `ps`)'))
+    .addOption(new Option('--queue-ca <pem>', 'the CA certificate(s) a rediss:// server is checked against, when Node does not already trust it (default $ATSTUDIO_QUEUE_CA)'))
     .addOption(new Option('--runs-dir <dir>', 'this machine\'s mount of the shared runs folder (default: $ATSTUDIO_RUNS_DIR, else the per-user data folder)'))
     .addOption(backend()).addOption(json())
     .addOption(new Option('--lock-ms <ms>', 'how long a silent worker keeps its run before others take it over (default 30000)').argParser(positiveInt))

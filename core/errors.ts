@@ -22,6 +22,7 @@ export type StudioErrorCode =
   | 'export.notFound' // nothing to export yet (ExportError)
   | 'export.invalid' // an export that cannot be made as asked (ExportError, OnnxExportError)
   | 'queue.url' // a --queue URL that is not a Redis URL (QueueUrlError)
+  | 'queue.settings' // the app's saved queue setting cannot be read, written or used (QueueSettingsError)
   | 'service.busy' // the engine trains another run or is shutting down (an engine's error notice)
   | 'usage.invalid' // a command line that is wrong (the CLI's UsageError)
   // The service's answer kinds: what crosses IPC and HTTP (ServiceError), one per kind of answer a UI gives.

@@ -5,8 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultRunsDir } from '../core/runs/defaultRunsDir.js';
 import { createService } from '../core/service/service.js';
-import { createRunQueue, queueUrlFrom } from '../core/queue/index.js';
-import { RunStore } from '../core/runs/runStore.js';
+import { appQueueSettings, openAppQueue } from './queueSettings.js';
 import type { ElectronMain } from './electronTypes.js';
 import { utilityProcessEngine } from './engineHost.js';
 import { createMainApp } from './mainApp.js';
@@ -29,11 +28,11 @@ if (!electron.app.requestSingleInstanceLock()) {
   });
   // printToPDF runs in main, on a hidden window; the window class is cast to the narrow print interface.
   const renderPdf = electronPdfRenderer(electron.BrowserWindow as unknown as PdfWindowCtor);
-  // $ATSTUDIO_QUEUE (redis://…): runs train on `atstudio worker`s over the shared runs folder, not here.
+  // A queue ($ATSTUDIO_QUEUE, else Settings): runs train on `atstudio worker`s over the shared runs folder, not here.
   const runsDir = defaultRunsDir(process.env);
-  const queueUrl = queueUrlFrom(undefined, process.env);
-  const queue = queueUrl ? createRunQueue({ url: queueUrl, store: new RunStore(runsDir) }) : undefined;
-  const api = createService({ runsDir, engine, renderPdf, ...(queue ? { queue } : {}) });
+  const queueSettings = appQueueSettings(electron.app.getPath('userData'), process.env, (l) => console.error(l));
+  const queue = openAppQueue(queueSettings, runsDir, (l) => console.error(l));
+  const api = createService({ runsDir, engine, renderPdf, queueSettings, ...(queue ? { queue } : {}) });
   createMainApp(electron, {
     api,
     preloadPath: path.join(here, 'preload.cjs'),

@@ -24,7 +24,7 @@ const METHODS = [
   'getSnapshots', 'getProbes', 'getLog', 'compareRuns', 'exportReport', 'exportModel', 'exportMetrics',
   'previewAttention', 'estimateDuration', 'exportReportPdf', 'listDirectory',
   'validateStudy', 'startStudy', 'listStudies', 'getStudy', 'cancelStudy', 'resumeStudy', 'exportStudyReport',
-  'tryImage',
+  'tryImage', 'queueSettings', 'testQueue', 'saveQueueSettings',
 ] as const satisfies readonly ApiMethod[];
 const everyMethodListed: [Exclude<ApiMethod, (typeof METHODS)[number]>] extends [never] ? true : false = true;
 void everyMethodListed;

@@ -4,11 +4,12 @@
 import { EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import { interruptExitCode, type CliIO, type InterruptReason } from '../io.js';
 import { pct } from '../format/units.js';
-import { connectRunQueue, type RemoteOutcome, type RemoteRunQueue } from '../../core/queue/index.js';
+import { connectRunQueue, queueCaFrom, type RemoteOutcome, type RemoteRunQueue } from '../../core/queue/index.js';
 import type { RunHandle, RunOutcome, RunStore, StudyDriver, StudyEvent } from '../engine.js';
 
 export async function openQueue(io: CliIO, url: string, store: RunStore): Promise<RemoteRunQueue> {
-  const q = await connectRunQueue({ url, store, log: (l) => io.stderr.write(`${l}\n`) });
+  const caFile = queueCaFrom(undefined, io.env); // a rediss:// server's own CA: $ATSTUDIO_QUEUE_CA
+  const q = await connectRunQueue({ url, ...(caFile ? { caFile } : {}), store, log: (l) => io.stderr.write(`${l}\n`) });
   const c = await q.counts();
   io.stderr.write(`queue ${q.shown}: ${c.workers} worker(s) connected, ${c.waiting} run(s) waiting, ${c.active} training${c.workers === 0 ? ' — start one with `atstudio worker --queue … --runs-dir …`' : ''}\n`);
   return q;

@@ -6,9 +6,9 @@ import { EXIT_OK, UsageError } from '../errors.js';
 import { interruptExitCode, type CliIO } from '../io.js';
 import { resolveRunsDir } from '../runsDir.js';
 import { pct } from '../format/units.js';
-import { queueUrlFrom, startRunWorker } from '../../core/queue/index.js';
+import { queueCaFrom, queueUrlFrom, startRunWorker } from '../../core/queue/index.js';
 
-export interface WorkerFlags { queue?: string; runsDir?: string; backend?: string; json?: boolean; lockMs?: number; stalledMs?: number }
+export interface WorkerFlags { queue?: string; queueCa?: string; runsDir?: string; backend?: string; json?: boolean; lockMs?: number; stalledMs?: number }
 
 export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<number> {
   const url = queueUrlFrom(flags.queue, io.env);
@@ -17,8 +17,9 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<numb
   // The engine picks it per run: --backend, else $ATSTUDIO_BACKEND, else this machine's fastest.
   const backend = flags.backend ?? io.env.ATSTUDIO_BACKEND ?? 'auto';
   const say = (line: string) => io.stderr.write(`${line}\n`);
+  const caFile = queueCaFrom(flags.queueCa, io.env);
   const worker = await startRunWorker({
-    url, runsDir, backend, log: say,
+    url, ...(caFile ? { caFile } : {}), runsDir, backend, log: say,
     stall: { ...(flags.lockMs ? { lockDuration: flags.lockMs } : {}), ...(flags.stalledMs ? { stalledInterval: flags.stalledMs } : {}) },
     onEvent: (runId, e) => {
       if (flags.json) io.stdout.write(JSON.stringify({ runId, event: e }) + '\n');

@@ -2,13 +2,20 @@
 // every optional field carries the paper's default (DESIGN.md, "The method"). Checks that involve a
 // single field live here; checks across fields live in crossChecks.ts.
 import { z } from 'zod';
-import { CONFIG_VERSION, MIN_ATTENTION_P, type RunConfig, type TrainingRecipe } from './types.js';
+import { isMilestones, isWrnDepth, LIMITS, NAME_MAX_LENGTH, type NumberLimit } from './limits.js';
+import { CONFIG_VERSION, type RunConfig, type TrainingRecipe } from './types.js';
 
-const positiveInt = () => z.number().int().positive();
+export { isWrnDepth };
 
-/** WRN depth is 6n+4 (n ≥ 1 blocks per group): 10, 16, 22, 28, 34, 40, … */
-export function isWrnDepth(depth: number): boolean {
-  return Number.isInteger(depth) && depth >= 10 && (depth - 4) % 6 === 0;
+/** A number checked by its entry in LIMITS (limits.ts), the one table the wizard also reads. */
+function num(limit: NumberLimit): z.ZodNumber {
+  let s = z.number();
+  if (limit.int) s = s.int();
+  // A whole number ≥ 1 is checked as > 0 (zod's positive()), which says "expected a number > 0" as before.
+  if (limit.int && limit.min === 1 && !limit.minExclusive) s = s.gt(0);
+  else if (limit.min !== undefined) s = limit.minExclusive ? s.gt(limit.min) : s.min(limit.min);
+  if (limit.max !== undefined) s = limit.maxExclusive ? s.lt(limit.max) : s.max(limit.max);
+  return s;
 }
 
 export const modelFamilySchema = z.discriminatedUnion('family', [
@@ -17,7 +24,7 @@ export const modelFamilySchema = z.discriminatedUnion('family', [
     depth: z.number().int().refine(isWrnDepth, {
       error: (iss) => `WRN depth must be 6n+4 (expected 10, 16, 22, 28, 34, 40, …, got ${String(iss.input)})`,
     }),
-    widen: positiveInt(),
+    widen: num(LIMITS['model.widen']),
   }),
   z.strictObject({
     family: z.literal('resnet'),
@@ -31,18 +38,18 @@ export const modelFamilySchema = z.discriminatedUnion('family', [
 
 const attentionFnSchema = z.strictObject({
   kind: z.enum(['sum', 'sum-p', 'max-p']),
-  p: z.number().min(MIN_ATTENTION_P).optional(), // the engine's own limit (types.ts says why)
+  p: num(LIMITS['attention.fn.p']).optional(), // the engine's own limit (types.ts says why)
 });
 
 const hintPairSchema = z.strictObject({
   student: z.string().min(1),
   teacher: z.string().min(1),
-  beta: z.number().min(0).optional(),
+  beta: num(LIMITS['attention.pairs.beta']).optional(),
 });
 
 const milestonesSchema = z
   .array(z.number())
-  .refine((m) => m.every((v, i) => v > 0 && v < 1 && (i === 0 || v > m[i - 1])), {
+  .refine(isMilestones, {
     error: (iss) =>
       `milestones must be increasing fractions of the epochs (expected values in (0,1), each larger than the one before, got ${JSON.stringify(iss.input)})`,
   });
@@ -51,17 +58,17 @@ const scheduleSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('step'),
     milestones: milestonesSchema.default([0.3, 0.6, 0.8]),
-    gamma: z.number().positive().max(1).default(0.2),
+    gamma: num(LIMITS['training.schedule.gamma']).default(0.2),
   }),
   z.strictObject({ kind: z.literal('cosine') }),
 ]);
 
 const recipeFields = {
-  epochs: positiveInt(),
-  batchSize: positiveInt(),
-  lr: z.number().positive(),
-  momentum: z.number().min(0).max(1),
-  weightDecay: z.number().min(0),
+  epochs: num(LIMITS['training.epochs']),
+  batchSize: num(LIMITS['training.batchSize']),
+  lr: num(LIMITS['training.lr']),
+  momentum: num(LIMITS['training.momentum']),
+  weightDecay: num(LIMITS['training.weightDecay']),
   schedule: scheduleSchema,
 };
 
@@ -102,7 +109,7 @@ const teacherSchema = z.discriminatedUnion('source', [
     source: z.literal('train'),
     model: modelFamilySchema,
     training: partialRecipeSchema.optional(),
-    limit: positiveInt().optional(),
+    limit: num(LIMITS['teacher.limit']).optional(),
   }),
   z.strictObject({ source: z.literal('file'), path: z.string().min(1), taps: tapsSchema }),
   z.strictObject({
@@ -115,15 +122,15 @@ const teacherSchema = z.discriminatedUnion('source', [
 
 export const runConfigSchema = z.strictObject({
   version: z.literal(CONFIG_VERSION),
-  name: z.string().min(1).max(200).optional(), // filled from method and models by parseRunConfig
-  seed: z.number().int().min(0).max(0xffffffff).default(42),
+  name: z.string().min(1).max(NAME_MAX_LENGTH).optional(), // filled from method and models by parseRunConfig
+  seed: num(LIMITS.seed).default(42),
   data: z.strictObject({
     path: z.string().min(1, { error: 'required (expected the dataset folder or file, got an empty string)' }),
     format: z.enum(['auto', 'cifar10', 'cifar100', 'idx', 'folder']).default('auto'),
-    inputShape: z.tuple([positiveInt(), positiveInt(), positiveInt()]).optional(),
-    limit: positiveInt().optional(),
-    testLimit: positiveInt().optional(),
-    validationSplit: z.number().min(0).lt(1).default(0),
+    inputShape: z.tuple([num(LIMITS['data.inputShape']), num(LIMITS['data.inputShape']), num(LIMITS['data.inputShape'])]).optional(),
+    limit: num(LIMITS['data.limit']).optional(),
+    testLimit: num(LIMITS['data.testLimit']).optional(),
+    validationSplit: num(LIMITS['data.validationSplit']).default(0),
     augment: z.boolean().default(true),
   }),
   teacher: teacherSchema.optional(),
@@ -137,7 +144,7 @@ export const runConfigSchema = z.strictObject({
   attention: z
     .strictObject({
       fn: attentionFnSchema.default({ kind: 'sum-p', p: 2 }),
-      beta: z.number().min(0).default(1000),
+      beta: num(LIMITS['attention.beta']).default(1000),
       form: z.enum(['code', 'paper']).default('code'),
       pairs: z.array(hintPairSchema).min(1).optional(),
       betaDecay: z.enum(['none', 'linear']).default('none'),
@@ -145,19 +152,19 @@ export const runConfigSchema = z.strictObject({
     .prefault({}),
   kd: z
     .strictObject({
-      temperature: z.number().positive().default(4),
-      alpha: z.number().min(0).max(1).default(0.9),
+      temperature: num(LIMITS['kd.temperature']).default(4),
+      alpha: num(LIMITS['kd.alpha']).default(0.9),
     })
     .prefault({}),
   gradAt: z
     .strictObject({
-      beta: z.number().min(0).default(0.1),
+      beta: num(LIMITS['gradAt.beta']).default(0.1),
       flip: z.boolean().default(false),
     })
     .prefault({}),
   training: recipeSchema,
   backend: z.enum(['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
-  probes: z.number().int().min(0).max(64).default(4),
+  probes: num(LIMITS.probes).default(4),
 });
 
 export type ParsedRunConfig = z.output<typeof runConfigSchema>;

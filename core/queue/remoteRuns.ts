@@ -9,9 +9,12 @@ import type { RunEvent } from '../events/types.js';
 import type { RunStore } from '../runs/runStore.js';
 import type { RunHandle } from '../runs/types.js';
 import { controlKey, isRunProgress, QUEUE_PREFIX, RUN_QUEUE_NAME, type RemoteAction, type RunJobData, type RunJobResult } from './protocol.js';
+import { readQueueCa } from './tls.js';
 import { parseQueueUrl, redactSecrets } from './url.js';
 
 export type RemoteOutcome = { status: 'done' | 'failed' | 'cancelled'; error?: string };
+/** What control did: sent to the worker that trains it, took a waiting run out, or found it waiting (nothing to pause). */
+export type ControlOutcome = 'sent' | 'removed' | 'waiting';
 
 export interface RemoteRunQueue {
   /** The URL as it may be shown (no password). */
@@ -20,8 +23,11 @@ export interface RemoteRunQueue {
   enqueue(run: RunHandle): Promise<void>;
   /** enqueue, then resolve once the run has stopped, with how it ended (as its folder says). */
   runToEnd(run: RunHandle): Promise<RemoteOutcome>;
-  /** Pause, resume or cancel a run wherever it trains; cancelling a run still waiting takes it out. */
-  control(runId: string, action: RemoteAction): Promise<void>;
+  /**
+   * Pause, resume or cancel a run wherever it trains. A run still waiting for a worker: cancel takes it out
+   * ('removed', the folder says cancelled), pause and resume leave it queued ('waiting').
+   */
+  control(runId: string, action: RemoteAction): Promise<ControlOutcome>;
   /** Events of every run trained by any worker; returns an unsubscribe function. */
   onEvent(listener: (runId: string, e: RunEvent, host: string) => void): () => void;
   /** How many runs wait and train in the queue. */
@@ -31,6 +37,8 @@ export interface RemoteRunQueue {
 
 export interface RemoteRunsOptions {
   url: string;
+  /** A PEM file with the CA of a rediss:// server (--queue-ca, $ATSTUDIO_QUEUE_CA). */
+  caFile?: string;
   store: RunStore;
   /** How often a waited-for run's job is looked at besides the events (ms, default 1000). */
   pollMs?: number;
@@ -48,7 +56,7 @@ export async function connectRunQueue(opts: RemoteRunsOptions): Promise<RemoteRu
 
 /** The queue at once, connecting in the background (the desktop app builds its service synchronously). */
 export function createRunQueue(opts: RemoteRunsOptions): RemoteRunQueue & { ready: Promise<void> } {
-  const { options, shown } = parseQueueUrl(opts.url);
+  const { options, shown } = parseQueueUrl(opts.url, opts.caFile ? { ca: readQueueCa(opts.caFile) } : {});
   const log = (line: string) => (opts.log ?? ((l: string) => console.error(l)))(redactSecrets(line, opts.url));
   const queue = new Queue<RunJobData, RunJobResult>(RUN_QUEUE_NAME, { connection: options, prefix: QUEUE_PREFIX });
   const events = new QueueEvents(RUN_QUEUE_NAME, { connection: options, prefix: QUEUE_PREFIX });
@@ -151,23 +159,29 @@ export function createRunQueue(opts: RemoteRunsOptions): RemoteRunQueue & { read
     }
   }
 
-  async function control(runId: string, action: RemoteAction): Promise<void> {
-    if (action === 'cancel') {
-      const job = await queue.getJob(runId);
-      const state = job ? await job.getState() : 'missing';
-      if (job && state !== 'active' && LIVE_STATES.has(state)) {
-        // Not training anywhere yet: out of the queue, and the folder says cancelled.
-        await job.remove();
+  async function control(runId: string, action: RemoteAction): Promise<ControlOutcome> {
+    const job = await queue.getJob(runId);
+    const state = job ? await job.getState() : 'missing';
+    if (job && state !== 'active' && LIVE_STATES.has(state)) {
+      // Not training anywhere yet. As in the in-process queue: pause and resume have nothing to act on (the
+      // run stays queued, and no request is left behind for the worker that takes it later); cancel takes it
+      // out of the queue and the folder says cancelled.
+      if (action !== 'cancel') return 'waiting';
+      // A worker may take the job between getState and remove (remove then fails: the job is locked);
+      // the cancel request below then stops it at its first step.
+      const removed = await job.remove().then(() => true, () => false);
+      if (removed) {
         const run = await opts.store.open(runId);
         await run.writeStatus({ status: 'cancelled', resumable: await run.hasCheckpoint('latest') });
         await run.log('cancelled while queued');
         await run.flush();
         wake({ jobId: runId });
-        return;
+        return 'removed';
       }
     }
     // The worker reads (and deletes) it between steps; it expires if no worker ever does.
     await redis.set(controlKey(runId), action, 'PX', 3_600_000);
+    return 'sent';
   }
 
   return {

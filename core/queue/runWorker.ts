@@ -23,10 +23,13 @@ import { childProcessEngine } from '../service/engine/childProcess.js';
 import { crashMessage, type EngineNotice } from '../service/engine/protocol.js';
 import { holderGoneByHeartbeat, startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { controlKey, DEFAULT_STALL, QUEUE_PREFIX, RUN_QUEUE_NAME, type RemoteAction, type RunJobData, type RunJobResult, type RunProgress, type StallTiming } from './protocol.js';
+import { readQueueCa } from './tls.js';
 import { parseQueueUrl, redactSecrets } from './url.js';
 
 export interface RunWorkerOptions {
   url: string;
+  /** A PEM file with the CA of a rediss:// server (--queue-ca, $ATSTUDIO_QUEUE_CA). */
+  caFile?: string;
   runsDir: string;
   /** The backend runs train on here: 'auto' (default) is this machine's fastest. */
   backend?: string;
@@ -52,7 +55,7 @@ export interface RunWorker {
 type Finished = Extract<EngineNotice, { type: 'finished' }>;
 
 export async function startRunWorker(opts: RunWorkerOptions): Promise<RunWorker> {
-  const { options, shown } = parseQueueUrl(opts.url);
+  const { options, shown } = parseQueueUrl(opts.url, opts.caFile ? { ca: readQueueCa(opts.caFile) } : {});
   const stall: StallTiming = { ...DEFAULT_STALL, ...opts.stall };
   const host = os.hostname();
   const id = `${host}:${process.pid}`;

@@ -1,6 +1,7 @@
 // The queue's address: redis://[user:password@]host[:port][/db] or rediss:// (TLS). It may carry a
 // password, so it is never printed or written as given: everything shown goes through redactQueueUrl,
 // and run folders get only the worker's host and id, never the address.
+import { isIP } from 'node:net';
 import type { RedisOptions } from 'ioredis';
 import { StudioError } from '../errors.js';
 
@@ -43,8 +44,13 @@ export interface QueueAddress {
   shown: string;
 }
 
+export interface QueueTlsOptions {
+  /** PEM text of the CA(s) a rediss:// server's certificate is checked against (besides Node's own). */
+  ca?: string;
+}
+
 /** Parse and check a queue URL; the error names the value (redacted) and what is expected. */
-export function parseQueueUrl(raw: string): QueueAddress {
+export function parseQueueUrl(raw: string, tls: QueueTlsOptions = {}): QueueAddress {
   const shown = redactQueueUrl(raw);
   let u: URL;
   try {
@@ -58,14 +64,17 @@ export function parseQueueUrl(raw: string): QueueAddress {
   if (!u.hostname) throw new QueueUrlError(`--queue ${shown}: no host (expected redis://host:port)`);
   const db = u.pathname.replace(/^\//, '');
   if (db !== '' && !/^\d+$/.test(db)) throw new QueueUrlError(`--queue ${shown}: the path /${db} is not a database number (expected /0, /1, …)`);
+  if (tls.ca && u.protocol !== 'rediss:') throw new QueueUrlError(`--queue ${shown}: a CA (--queue-ca) is for TLS: use rediss://`);
   const port = u.port ? Number(u.port) : 6379;
+  const host = u.hostname.replace(/^\[|\]$/g, '');
   const options: RedisOptions = {
-    host: u.hostname.replace(/^\[|\]$/g, ''),
+    host,
     port,
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
     ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
     ...(db ? { db: Number(db) } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: { servername: u.hostname } } : {}),
+    // SNI carries host names only (RFC 6066; Node warns for an IP): an IP is checked against the certificate's IP SANs.
+    ...(u.protocol === 'rediss:' ? { tls: { ...(isIP(host) ? {} : { servername: host }), ...(tls.ca ? { ca: tls.ca } : {}) } } : {}),
     // BullMQ's workers block on Redis; they need commands to wait (not fail) while it reconnects.
     maxRetriesPerRequest: null,
     // Reconnect for ever, at most every 2 s: a restarting Redis is waited for, not given up on.

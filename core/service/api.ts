@@ -166,6 +166,27 @@ export interface DirectoryListing {
   places: { label: string; path: string }[];
 }
 
+/** The Settings screen's view of the queue (core/service/queueSettingsApi.ts); URLs never show a password. */
+export interface QueueSettingsView {
+  /** true in the desktop app; false in serve mode, where the server's --queue decides. */
+  editable: boolean;
+  /** The queue runs go to now; null: they train in this app (or server). */
+  active: string | null;
+  activeCaFile: string | null;
+  source: 'settings' | 'environment' | 'server' | 'none';
+  /** What is saved (applies when the app starts again); null in serve mode. */
+  saved: { url: string | null; caFile: string | null } | null;
+  /** The saved setting is not the one in use: restart the app to apply it. */
+  restartNeeded: boolean;
+  settingsFile: string | null;
+}
+
+export interface QueueTestResult {
+  ok: boolean;
+  /** For people, never with the password. */
+  message: string;
+}
+
 /** Subscribing returns an id; events arrive through the transport's event channel until unsubscribed. */
 export type EventListener = (runId: string, event: RunEvent) => void;
 
@@ -220,6 +241,11 @@ export interface AtStudioApi {
   exportReportPdf(runIds: string[], destPath: string): Promise<ExportResult>; // rejects 'unavailable' without a PDF renderer
   listDirectory(path?: string): Promise<DirectoryListing>;
 
+  // Settings: the queue (BullMQ on Redis) runs go to; serve mode shows its own, read-only
+  queueSettings(): Promise<QueueSettingsView>;
+  testQueue(url: string, caFile?: string): Promise<QueueTestResult>; // one PING, a few seconds at most
+  saveQueueSettings(settings: { url?: string; caFile?: string }): Promise<QueueSettingsView>; // applies at the next start
+
   // Events
   subscribe(listener: EventListener, runId?: string): () => void; // all runs when runId is absent
 }
@@ -233,5 +259,5 @@ export const API_METHODS: readonly ApiMethod[] = [
   'getSnapshots', 'getProbes', 'getLog', 'compareRuns', 'exportReport', 'exportModel', 'exportMetrics',
   'previewAttention', 'estimateDuration', 'exportReportPdf', 'listDirectory',
   'validateStudy', 'startStudy', 'listStudies', 'getStudy', 'cancelStudy', 'resumeStudy', 'exportStudyReport',
-  'tryImage',
+  'tryImage', 'queueSettings', 'testQueue', 'saveQueueSettings',
 ];

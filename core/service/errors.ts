@@ -33,6 +33,7 @@ export const ANSWER_KIND: Readonly<Record<StudioErrorCode, ServiceErrorCode>> = 
   'export.notFound': 'not-found',
   'export.invalid': 'invalid',
   'queue.url': 'invalid',
+  'queue.settings': 'invalid',
   'service.busy': 'conflict',
   'usage.invalid': 'invalid',
   'not-found': 'not-found',

@@ -35,7 +35,7 @@ export async function startRun(ctx: RunControlContext, input: unknown): Promise<
 export async function pauseRun(ctx: RunControlContext, runId: unknown): Promise<void> {
   const run = await openRun(ctx.store, runId);
   if (ctx.queue.isActive(run.id)) {
-    ctx.queue.control(run.id, 'pause');
+    await ctx.queue.control(run.id, 'pause');
     return;
   }
   const st = await run.readStatus();
@@ -48,7 +48,7 @@ export async function resumeRun(ctx: RunControlContext, runId: unknown): Promise
   const run = await openRun(ctx.store, runId);
   const st = await run.readStatus();
   if (ctx.queue.isActive(run.id) && st.status !== 'done') {
-    ctx.queue.control(run.id, 'resume');
+    await ctx.queue.control(run.id, 'resume');
     return;
   }
   if (st.status === 'queued') return; // already waiting its turn
@@ -65,7 +65,7 @@ export async function resumeRun(ctx: RunControlContext, runId: unknown): Promise
 export async function cancelRun(ctx: RunControlContext, runId: unknown): Promise<void> {
   const run = await openRun(ctx.store, runId);
   if (ctx.queue.isActive(run.id)) {
-    ctx.queue.cancelActive(run.id);
+    await ctx.queue.cancelActive(run.id);
     return;
   }
   const st = await run.readStatus();

@@ -9,6 +9,7 @@ import type { RunHandle } from '../runs/types.js';
 import type { EngineHost } from './engine/host.js';
 import { crashMessage, type ControlAction, type EngineNotice } from './engine/protocol.js';
 import type { EventHub } from './eventHub.js';
+import { ServiceError } from './errors.js';
 import { markFailed } from './markFailed.js';
 
 interface ActiveRun {
@@ -96,9 +97,12 @@ export class RunQueue {
     for (let i = this.waiting.indexOf(runId); i >= 0; i = this.waiting.indexOf(runId)) this.waiting.splice(i, 1);
   }
 
-  control(runId: string, action: ControlAction): void {
+  /** Resolves once a remote queue has it; a pause of a run still waiting for a worker is a conflict. */
+  async control(runId: string, action: ControlAction): Promise<void> {
     if (this.remoteRuns.has(runId)) {
-      void this.opts.remote?.control(runId, action).catch((err: Error) => console.error(`service: ${action} of run ${runId} through the queue failed: ${err.message}`));
+      const done = await this.opts.remote?.control(runId, action).catch((err: Error) => console.error(`service: ${action} of run ${runId} through the queue failed: ${err.message}`));
+      // Still waiting for a worker: nothing to pause, as in the in-process queue (the run stays queued).
+      if (done === 'waiting' && action === 'pause') throw new ServiceError('conflict', `run ${runId} is queued, not running yet: nothing to pause (cancel it to take it out of the queue)`);
       return;
     }
     const a = this.active;
@@ -108,9 +112,9 @@ export class RunQueue {
   }
 
   /** A person cancels the run training here: closing the service will not queue it again. */
-  cancelActive(runId: string): void {
+  cancelActive(runId: string): Promise<void> {
     if (this.active?.runId === runId) this.active.cancelledByUser = true;
-    this.control(runId, 'cancel');
+    return this.control(runId, 'cancel');
   }
 
   /** Queue a run (again, from its checkpoint when it has one) and resolve once it has stopped. */
@@ -184,7 +188,7 @@ export class RunQueue {
     this.closing = true;
     const a = this.active;
     if (a) {
-      this.control(a.runId, 'cancel');
+      void this.control(a.runId, 'cancel');
       await Promise.race([a.finished, new Promise((r) => setTimeout(r, 30_000))]);
     }
     await this.opts.engine.close();

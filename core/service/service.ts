@@ -17,6 +17,7 @@ import { estimateDuration } from './estimate.js';
 import { EventHub } from './eventHub.js';
 import { exportMetricsAs, exportModelAs } from './exports.js';
 import { PathPolicy } from './paths.js';
+import { queueSettingsMethods, type QueueSettingsHost } from './queueSettingsApi.js';
 import { clearPreviewCache, previewAttention } from './preview.js';
 import { recoverRuns } from './recovery.js';
 import { exportReport, exportReportPdf, type RenderPdf } from './reportExports.js';
@@ -52,6 +53,8 @@ export interface ServiceOptions {
    * runs folder train them, side by side; their events come back through the queue. The service closes it.
    */
   queue?: RemoteRunQueue;
+  /** The desktop app's queue setting (Settings screen); without it the queue is shown read-only. */
+  queueSettings?: QueueSettingsHost;
 }
 
 export type AtStudioService = AtStudioApi & {
@@ -83,6 +86,8 @@ export function createService(opts: ServiceOptions): AtStudioService {
   });
   const runs = { store, paths, queue, events };
   const files = { store, paths };
+
+  const queueSetting = queueSettingsMethods(opts.queueSettings, opts.queue?.shown);
 
   const ready = recoverRuns(store).then((ids) => queue.add(...ids)).then(() => studies.recover());
   ready.catch((err) => console.error('service: start-up recovery failed', err));
@@ -136,6 +141,10 @@ export function createService(opts: ServiceOptions): AtStudioService {
     estimateDuration: (c) => estimateDuration(c, { paths, store, busy: () => queue.busy }),
     tryImage: (id, image) => tryImage(id, image, { store }),
     listDirectory: (p) => listDirectory(p, { paths, ...(opts.roots ? { roots: opts.roots } : {}), runsDir: store.runsDir }),
+    // Settings: the queue runs go to
+    queueSettings: () => queueSetting.queueSettings(),
+    testQueue: (url, caFile) => queueSetting.testQueue(url, caFile),
+    saveQueueSettings: (settings) => queueSetting.saveQueueSettings(settings),
   };
 
   // Every method waits for start-up recovery and rejects with a ServiceError (errors.ts: toServiceError).

@@ -103,7 +103,7 @@ describe.skipIf(!!whyNot && !process.env.CI)('Attention Transfer Studio in Chrom
       await expect.poll(() => kb.evaluate(() => document.activeElement?.id)).toBe('main');
       // Back from the screen through the theme choice to the navigation's "New run"; Enter follows it.
       let label = '';
-      for (let i = 0; i < 6 && label !== 'nav:New run'; i++) {
+      for (let i = 0; i < 8 && label !== 'nav:New run'; i++) {
         await kb.keyboard.press('Shift+Tab');
         label = await focused();
       }

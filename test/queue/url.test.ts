@@ -1,6 +1,10 @@
 // Queue URLs: what ioredis gets, what may be shown (never a password), and clear errors for bad ones.
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseQueueUrl, queueUrlFrom, redactQueueUrl, redactSecrets } from '../../core/queue/url.js';
+import { queueCaFrom, readQueueCa } from '../../core/queue/tls.js';
 
 describe('queue URL', () => {
   it('redis:// with user, password and db: ioredis options; shown without the password', () => {
@@ -40,5 +44,18 @@ describe('queue URL', () => {
     expect(queueUrlFrom('redis://a', { ATSTUDIO_QUEUE: 'redis://b' })).toBe('redis://a');
     expect(queueUrlFrom(undefined, { ATSTUDIO_QUEUE: 'redis://b' })).toBe('redis://b');
     expect(queueUrlFrom(undefined, { ATSTUDIO_QUEUE: ' ' })).toBeUndefined();
+  });
+
+  it('rediss:// to an IP: no SNI servername (RFC 6066), a CA from --queue-ca checked; a CA with redis:// or a bad file is refused', () => {
+    const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const a = parseQueueUrl('rediss://10.0.0.5:6380', { ca });
+    expect(a.options.tls).toEqual({ ca });
+    expect(() => parseQueueUrl('redis://10.0.0.5:6380', { ca })).toThrow(/a CA \(--queue-ca\) is for TLS: use rediss:\/\//);
+    expect(() => readQueueCa('/no/such/ca.pem')).toThrow(/--queue-ca \/no\/such\/ca\.pem: cannot be read \(ENOENT\)/);
+    const notPem = path.join(mkdtempSync(path.join(os.tmpdir(), 'atstudio-ca-')), 'ca.pem');
+    writeFileSync(notPem, 'hello');
+    expect(() => readQueueCa(notPem)).toThrow(/not a PEM certificate/);
+    expect(queueCaFrom(undefined, { ATSTUDIO_QUEUE_CA: ' /etc/ca.pem ' })).toBe('/etc/ca.pem');
+    expect(queueCaFrom('/x.pem', { ATSTUDIO_QUEUE_CA: '/etc/ca.pem' })).toBe('/x.pem');
   });
 });

@@ -12,7 +12,8 @@ describe('hash routes', () => {
     expect(parseHash('#/nope/x')).toEqual({ name: 'notfound', path: '/nope/x' });
     expect(parseHash('#/studies')).toEqual({ name: 'studies' });
     expect(parseHash('#/studies/s%201')).toEqual({ name: 'study', id: 's 1' });
-    for (const r of [{ name: 'run', id: 'x y' }, { name: 'compare', ids: ['a', 'b'] }, { name: 'new', from: 'r1' }, { name: 'studies' }, { name: 'study', id: 'a b' }] as const) {
+    expect(parseHash('#/settings')).toEqual({ name: 'settings' });
+    for (const r of [{ name: 'run', id: 'x y' }, { name: 'compare', ids: ['a', 'b'] }, { name: 'new', from: 'r1' }, { name: 'studies' }, { name: 'study', id: 'a b' }, { name: 'settings' }] as const) {
       expect(parseHash(href(r))).toEqual(r);
     }
   });

@@ -12,6 +12,7 @@ import { OnnxExportError } from '../../core/export/onnxExport.js';
 import { ForeignModelError } from '../../core/io/formatSniff.js';
 import { ModelFileError } from '../../core/io/modelFiles.js';
 import { ModelError } from '../../core/models/types.js';
+import { QueueSettingsError } from '../../core/queue/settings.js';
 import { QueueUrlError } from '../../core/queue/url.js';
 import { CheckpointError } from '../../core/runs/checkpoint.js';
 import { RunLockedError } from '../../core/runs/runLock.js';
@@ -40,6 +41,7 @@ const cases: [Error, string, StudioErrorCode][] = [
   [new ExportError("format 'x'"), 'ExportError', 'export.invalid'],
   [new OnnxExportError('a Lambda layer'), 'OnnxExportError', 'export.invalid'],
   [new QueueUrlError('--queue x: not a URL'), 'QueueUrlError', 'queue.url'],
+  [new QueueSettingsError('queue.json: not valid JSON'), 'QueueSettingsError', 'queue.settings'],
 ];
 
 describe('StudioError', () => {

@@ -6,6 +6,7 @@ export type Route =
   | { name: 'compare'; ids: string[] }
   | { name: 'studies' }
   | { name: 'study'; id: string }
+  | { name: 'settings' }
   | { name: 'notfound'; path: string };
 
 export function parseHash(hash: string): Route {
@@ -21,6 +22,7 @@ export function parseHash(hash: string): Route {
   }
   if (parts.length === 2 && parts[0] === 'runs') return { name: 'run', id: parts[1]! };
   if (parts.length === 1 && parts[0] === 'studies') return { name: 'studies' };
+  if (parts.length === 1 && parts[0] === 'settings') return { name: 'settings' };
   if (parts.length === 2 && parts[0] === 'studies') return { name: 'study', id: parts[1]! };
   if (parts.length === 1 && parts[0] === 'compare') {
     return { name: 'compare', ids: (query.get('ids') ?? '').split(',').filter(Boolean) };
@@ -36,6 +38,7 @@ export function href(r: Route): string {
     case 'compare': return r.ids.length ? `#/compare?ids=${r.ids.map(encodeURIComponent).join(',')}` : '#/compare';
     case 'studies': return '#/studies';
     case 'study': return `#/studies/${encodeURIComponent(r.id)}`;
+    case 'settings': return '#/settings';
     case 'notfound': return `#${r.path}`;
   }
 }

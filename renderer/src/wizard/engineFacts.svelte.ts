@@ -6,6 +6,7 @@ import type { ModelFamilySpec, RunConfig } from '../../../core/config/types.js';
 import { describeModel } from '../../../core/config/describe.js';
 import { type WizardDraft, type WizardFactsState, modelInput, type TeacherView } from './draft.svelte.js';
 import { AT_METHODS, TEACHER_METHODS, isWrnDepth } from './validate.js';
+import { breaksLimit, LIMITS } from '../../../core/config/limits.js';
 
 type Slot = 'dataset' | 'teacher' | 'student';
 
@@ -59,7 +60,7 @@ export function trackEngineFacts(getDraft: () => WizardDraft | null, facts: Wiza
 
   function modelOk(m: ModelFamilySpec | undefined): boolean {
     if (!m) return false;
-    if (m.family === 'wrn') return isWrnDepth(m.depth) && Number.isInteger(m.widen) && m.widen >= 1 && m.widen <= 20;
+    if (m.family === 'wrn') return isWrnDepth(m.depth) && !breaksLimit(m.widen, LIMITS['model.widen'], false);
     if (m.family === 'resnet') return m.depth === 18 || m.depth === 34;
     return m.variant === 'thin' || m.variant === 'wide';
   }

@@ -1,9 +1,17 @@
 // The wizard's checks, one function per step, pure (config + what the wizard has learned so far in,
-// field path → plain-language message out), so they are unit-testable without a DOM. Field keys are the
+// problems out), so they are unit-testable without a DOM. A problem is data (field, rule, limit or
+// options: problems.ts); problemMessage words it. Number limits come from core/config/limits.ts, the
+// table the config schema is built from, so the wizard refuses what the engine refuses. Field keys are the
 // config's dotted paths (`training.lr`), the same paths the engine's validateConfig reports, so engine
 // issues land on the same fields (issueTarget).
 import type { BackendOption } from '../../../core/service/api.js';
-import { MIN_ATTENTION_P, type ModelFamilySpec, type RunConfig } from '../../../core/config/types.js';
+import type { ModelFamilySpec, RunConfig } from '../../../core/config/types.js';
+import {
+  ATTENTION_KINDS, breaksLimit, isMilestones, isWrnDepth, LIMITS, NAME_MAX_LENGTH, NIN_VARIANTS, RESNET_DEPTHS, type NumberLimit,
+} from '../../../core/config/limits.js';
+import { problemMessage, REPEATS_LIMIT, type Problem } from './problems.js';
+
+export { isWrnDepth, problemMessage, type Problem };
 
 export const STEP_KEYS = ['dataset', 'teacher', 'student', 'attention', 'hints', 'training', 'review'] as const;
 export type StepKey = (typeof STEP_KEYS)[number];
@@ -59,175 +67,188 @@ export interface WizardFacts {
   repeats?: number;
 }
 
-export const MAX_REPEATS = 10;
+export const MAX_REPEATS = REPEATS_LIMIT.max;
 
 export const KD_METHODS = new Set<string>(['kd', 'at+kd']);
 export const AT_METHODS = new Set<string>(['at', 'at+kd']);
 export const TEACHER_METHODS = new Set<string>(['at', 'kd', 'at+kd', 'grad-at']);
+const METHOD_NAMES = ['baseline', 'at', 'kd', 'at+kd', 'grad-at'] as const;
 
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isInt = (v: unknown): v is number => isNum(v) && Number.isInteger(v);
 const empty = (v: unknown) => v === undefined || v === null || (typeof v === 'number' && Number.isNaN(v)) || v === '';
 
-export function isWrnDepth(depth: unknown): boolean {
-  return isInt(depth) && depth >= 10 && (depth - 4) % 6 === 0;
+/** The number check of one field against its limit (practical caps included); `optional` lets empty pass. */
+function checkNumber(out: Problem[], field: string, value: unknown, limit: NumberLimit, optional = false): void {
+  if (optional && empty(value)) return;
+  const broken = breaksLimit(value, limit, false);
+  if (broken) out.push({ field, value, ...broken });
 }
 
-function checkModel(m: ModelFamilySpec | undefined, base: string, who: string, out: FieldErrors): void {
+function checkModel(m: ModelFamilySpec | undefined, base: string, out: Problem[]): void {
   if (!m) {
-    out[`${base}.family`] = `Choose the ${who}'s architecture.`;
+    out.push({ field: `${base}.family`, rule: 'required' });
     return;
   }
   switch (m.family) {
     case 'wrn':
-      if (!isWrnDepth(m.depth)) {
-        out[`${base}.depth`] = `A wide ResNet's depth is 6n+4: 10, 16, 22, 28, 34, 40, …${empty(m.depth) ? '' : ` (${String(m.depth)} is not).`}`;
-      }
-      if (!isInt(m.widen) || m.widen < 1) out[`${base}.widen`] = 'The width (widening factor k) is a whole number, 1 or more.';
-      else if (m.widen > 20) out[`${base}.widen`] = 'A width above 20 makes a network far too large to train here.';
+      if (!isWrnDepth(m.depth)) out.push({ field: `${base}.depth`, rule: 'wrnDepth', value: m.depth });
+      checkNumber(out, `${base}.widen`, m.widen, LIMITS['model.widen']);
       break;
     case 'resnet':
-      if (m.depth !== 18 && m.depth !== 34) out[`${base}.depth`] = 'ResNet comes in depth 18 or 34.';
+      if (!(RESNET_DEPTHS as readonly unknown[]).includes(m.depth)) out.push({ field: `${base}.depth`, rule: 'oneOf', options: RESNET_DEPTHS, value: m.depth });
       break;
     case 'nin':
-      if (m.variant !== 'thin' && m.variant !== 'wide') out[`${base}.variant`] = 'Choose thin or wide.';
+      if (!(NIN_VARIANTS as readonly unknown[]).includes(m.variant)) out.push({ field: `${base}.variant`, rule: 'oneOf', options: NIN_VARIANTS, value: m.variant });
       break;
     default:
-      out[`${base}.family`] = `Choose the ${who}'s architecture: WRN, ResNet or NIN.`;
+      out.push({ field: `${base}.family`, rule: 'oneOf', options: ['wrn', 'resnet', 'nin'], value: (m as { family?: unknown }).family });
   }
 }
 
-export function validateDataset(c: RunConfig, f: WizardFacts = {}): FieldErrors {
-  const out: FieldErrors = {};
-  if (!c.data.path || !c.data.path.trim()) out['data.path'] = 'Choose the folder (or file) that holds your dataset.';
-  else if (f.datasetError) out['data.path'] = `This cannot be read as a dataset: ${f.datasetError}`;
-  const limit = c.data.limit;
-  if (!empty(limit) && (!isInt(limit) || limit < 1)) {
-    out['data.limit'] = 'Enter a whole number of images, 1 or more, or leave it empty to use every image.';
-  }
-  const testLimit = c.data.testLimit;
-  if (!empty(testLimit) && (!isInt(testLimit) || testLimit < 1)) {
-    out['data.testLimit'] = 'Enter a whole number of test images, 1 or more, or leave it empty to use the whole test split.';
-  }
-  const v = c.data.validationSplit;
-  if (empty(v) || typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v >= 1) {
-    out['data.validationSplit'] = 'Enter a fraction from 0 (no validation set) up to, but not including, 1 — e.g. 0.1 for 10%.';
-  }
+export function datasetProblems(c: RunConfig, f: WizardFacts = {}): Problem[] {
+  const out: Problem[] = [];
+  if (!c.data.path || !c.data.path.trim()) out.push({ field: 'data.path', rule: 'required' });
+  else if (f.datasetError) out.push({ field: 'data.path', rule: 'unreadable', text: f.datasetError });
+  checkNumber(out, 'data.limit', c.data.limit, LIMITS['data.limit'], true);
+  checkNumber(out, 'data.testLimit', c.data.testLimit, LIMITS['data.testLimit'], true);
+  checkNumber(out, 'data.validationSplit', c.data.validationSplit, LIMITS['data.validationSplit']);
   return out;
 }
 
-export function validateTeacher(c: RunConfig, f: WizardFacts = {}): FieldErrors {
-  const out: FieldErrors = {};
+export function teacherProblems(c: RunConfig, f: WizardFacts = {}): Problem[] {
+  const out: Problem[] = [];
   if (!TEACHER_METHODS.has(c.method)) return out; // the baseline trains the student alone
   const t = c.teacher;
-  if (!t) {
-    out['teacher.source'] = 'Choose where the teacher comes from.';
-    return out;
-  }
+  if (!t) return [{ field: 'teacher.source', rule: 'required' }];
   if (t.source === 'train') {
-    checkModel(t.model, 'teacher.model', 'teacher', out);
-    const e = t.training?.epochs;
-    if (!empty(e) && (!isInt(e) || e < 1)) out['teacher.training.epochs'] = 'Enter a whole number of epochs, 1 or more (or leave it empty to use the student\'s).';
-    if (!empty(t.limit) && (!isInt(t.limit) || t.limit < 1)) out['teacher.limit'] = 'Enter a whole number of images, 1 or more (or leave it empty to use the student\'s).';
+    checkModel(t.model, 'teacher.model', out);
+    checkNumber(out, 'teacher.training.epochs', t.training?.epochs, LIMITS['training.epochs'], true);
+    checkNumber(out, 'teacher.limit', t.limit, LIMITS['teacher.limit'], true);
   } else if (t.source === 'run') {
-    if (!t.run) out['teacher.run'] = 'Pick one of your finished runs.';
+    if (!t.run) out.push({ field: 'teacher.run', rule: 'required' });
   } else if (t.source === 'file') {
-    if (!t.path || !t.path.trim()) out['teacher.path'] = 'Enter the path of the teacher\'s model.json.';
-    else if (t.taps && t.taps.length === 0 && AT_METHODS.has(c.method)) out['teacher.taps'] = 'Tick at least one layer whose attention the student should copy, or use the automatic choice.';
+    if (!t.path || !t.path.trim()) out.push({ field: 'teacher.path', rule: 'required' });
+    else if (t.taps && t.taps.length === 0 && AT_METHODS.has(c.method)) out.push({ field: 'teacher.taps', rule: 'noTaps' });
   } else {
-    out['teacher.source'] = 'Choose where the teacher comes from.';
+    out.push({ field: 'teacher.source', rule: 'required' });
   }
   const field = t.source === 'file' ? 'teacher.path' : t.source === 'run' ? 'teacher.run' : 'teacher.model.family';
-  if (!out[field] && Object.keys(out).length === 0) {
-    if (f.teacherError) out[field] = f.teacherError;
+  if (out.length === 0) {
+    if (f.teacherError) out.push({ field, rule: 'engine', text: f.teacherError });
     else if (f.teacherClasses && f.dataset && f.teacherClasses !== f.dataset.classes.length) {
-      out[field] = `This teacher predicts ${f.teacherClasses} classes but the dataset has ${f.dataset.classes.length}; it must have been trained on the same classes.`;
+      out.push({ field, rule: 'classes', value: f.teacherClasses, limit: f.dataset.classes.length });
     }
   }
   return out;
 }
 
-export function validateStudent(c: RunConfig, f: WizardFacts = {}): FieldErrors {
-  const out: FieldErrors = {};
-  checkModel(c.student.model, 'student.model', 'student', out);
-  if (Object.keys(out).length === 0 && f.studentError) out['student.model.family'] = f.studentError;
+export function studentProblems(c: RunConfig, f: WizardFacts = {}): Problem[] {
+  const out: Problem[] = [];
+  checkModel(c.student.model, 'student.model', out);
+  if (out.length === 0 && f.studentError) out.push({ field: 'student.model.family', rule: 'engine', text: f.studentError });
   return out;
 }
 
-export function validateAttention(c: RunConfig): FieldErrors {
-  const out: FieldErrors = {};
-  if (!['baseline', 'at', 'kd', 'at+kd', 'grad-at'].includes(c.method)) out.method = 'Choose a method.';
+export function attentionProblems(c: RunConfig): Problem[] {
+  const out: Problem[] = [];
+  if (!(METHOD_NAMES as readonly string[]).includes(c.method)) out.push({ field: 'method', rule: 'oneOf', options: METHOD_NAMES, value: c.method });
   if (AT_METHODS.has(c.method)) {
     const fn = c.attention.fn;
-    if (!['sum', 'sum-p', 'max-p'].includes(fn.kind)) out['attention.fn.kind'] = 'Choose an attention function.';
-    else if (fn.kind !== 'sum' && (!isNum(fn.p) || fn.p < MIN_ATTENTION_P)) out['attention.fn.p'] = `p is a number, ${MIN_ATTENTION_P} or more (the paper uses 2): below ${MIN_ATTENTION_P} the attention map has no finite gradient where activations are 0.`;
-    else if (fn.kind !== 'sum' && fn.p! > 8) out['attention.fn.p'] = 'p above 8 makes the map a single bright spot and the loss numerically unstable; use 1–4.';
-    if (!isNum(c.attention.beta) || c.attention.beta < 0) out['attention.beta'] = 'β is a number, 0 or more (the paper\'s code uses 1000).';
+    if (!(ATTENTION_KINDS as readonly string[]).includes(fn.kind)) out.push({ field: 'attention.fn.kind', rule: 'oneOf', options: ATTENTION_KINDS, value: fn.kind });
+    else if (fn.kind !== 'sum') checkNumber(out, 'attention.fn.p', fn.p, LIMITS['attention.fn.p']);
+    checkNumber(out, 'attention.beta', c.attention.beta, LIMITS['attention.beta']);
   }
   if (KD_METHODS.has(c.method)) {
-    if (!isNum(c.kd.temperature) || c.kd.temperature <= 0) out['kd.temperature'] = 'The temperature T is a number above 0 (the paper uses 4).';
-    if (!isNum(c.kd.alpha) || c.kd.alpha < 0 || c.kd.alpha > 1) out['kd.alpha'] = 'α is a number from 0 to 1 (the paper uses 0.9).';
+    checkNumber(out, 'kd.temperature', c.kd.temperature, LIMITS['kd.temperature']);
+    checkNumber(out, 'kd.alpha', c.kd.alpha, LIMITS['kd.alpha']);
   }
-  if (c.method === 'grad-at' && (!isNum(c.gradAt.beta) || c.gradAt.beta < 0)) {
-    out['gradAt.beta'] = 'β is a number, 0 or more (the paper uses 0.1).';
-  }
+  if (c.method === 'grad-at') checkNumber(out, 'gradAt.beta', c.gradAt.beta, LIMITS['gradAt.beta']);
   return out;
 }
 
-export function validateHints(c: RunConfig, f: WizardFacts = {}): FieldErrors {
-  const out: FieldErrors = {};
-  if (!AT_METHODS.has(c.method)) return out;
+export function hintProblems(c: RunConfig, f: WizardFacts = {}): Problem[] {
+  if (!AT_METHODS.has(c.method)) return [];
   const pairs = c.attention.pairs;
-  if (pairs !== undefined && pairs.length === 0) out['attention.pairs'] = 'Pair at least one student tap with a teacher tap, or go back to the automatic pairing.';
-  else if (pairs?.some((p) => p.beta !== undefined && !(Number.isFinite(p.beta) && p.beta >= 0))) {
-    out['attention.pairs'] = 'A pair\'s β must be a number, 0 or more (or empty to use the run\'s β).';
-  } else if (f.pairsError) out['attention.pairs'] = f.pairsError;
+  if (pairs !== undefined && pairs.length === 0) return [{ field: 'attention.pairs', rule: 'empty' }];
+  const out: Problem[] = [];
+  for (const p of pairs ?? []) {
+    if (out.length === 0 && p.beta !== undefined) checkNumber(out, 'attention.pairs', p.beta, LIMITS['attention.pairs.beta']);
+  }
+  if (out.length === 0 && f.pairsError) out.push({ field: 'attention.pairs', rule: 'engine', text: f.pairsError });
   return out;
 }
 
-export function validateTraining(c: RunConfig, f: WizardFacts = {}): FieldErrors {
-  const out: FieldErrors = {};
+/** How many test images a run of `c` will have, when the dataset is known. */
+function testImages(c: RunConfig, f: WizardFacts): number | undefined {
+  if (!f.dataset) return undefined;
+  const limit = c.data.testLimit;
+  return typeof limit === 'number' && Number.isFinite(limit) ? Math.min(limit, f.dataset.testCount) : f.dataset.testCount;
+}
+
+export function trainingProblems(c: RunConfig, f: WizardFacts = {}): Problem[] {
+  const out: Problem[] = [];
   const t = c.training;
-  if (!isInt(t.epochs) || t.epochs < 1) out['training.epochs'] = 'Enter a whole number of epochs, 1 or more.';
-  if (!isInt(t.batchSize) || t.batchSize < 1) out['training.batchSize'] = 'The batch size is a whole number, 1 or more (128 in the paper).';
-  else if (t.batchSize > 4096) out['training.batchSize'] = 'A batch above 4096 images will not fit in memory here.';
-  if (!isNum(t.lr) || t.lr <= 0) out['training.lr'] = 'The learning rate is a number above 0 (0.1 in the paper).';
-  else if (t.lr > 10) out['training.lr'] = 'A learning rate above 10 makes training diverge; the paper uses 0.1.';
+  checkNumber(out, 'training.epochs', t.epochs, LIMITS['training.epochs']);
+  checkNumber(out, 'training.batchSize', t.batchSize, LIMITS['training.batchSize']);
+  checkNumber(out, 'training.lr', t.lr, LIMITS['training.lr']);
   const s = t.schedule;
   if (s.kind === 'step') {
-    const m = s.milestones;
-    const ok = Array.isArray(m) && m.every((v, i) => isNum(v) && v > 0 && v < 1 && (i === 0 || v > m[i - 1]!));
-    if (!ok) out['training.schedule.milestones'] = 'Milestones are increasing fractions of the epochs between 0 and 1, like 0.3, 0.6, 0.8.';
-    if (!isNum(s.gamma) || s.gamma <= 0 || s.gamma > 1) out['training.schedule.gamma'] = 'The factor is a number above 0 and at most 1 (0.2 in the paper).';
+    if (!isMilestones(s.milestones)) out.push({ field: 'training.schedule.milestones', rule: 'milestones', value: s.milestones });
+    checkNumber(out, 'training.schedule.gamma', s.gamma, LIMITS['training.schedule.gamma']);
   } else if (s.kind !== 'cosine') {
-    out['training.schedule.kind'] = 'Choose a schedule.';
+    out.push({ field: 'training.schedule.kind', rule: 'oneOf', options: ['step', 'cosine'], value: (s as { kind?: unknown }).kind });
   }
-  if (!isNum(t.momentum) || t.momentum < 0 || t.momentum > 1) out['training.momentum'] = 'Momentum is a number from 0 to 1 (0.9 in the paper).';
-  if (!isNum(t.weightDecay) || t.weightDecay < 0) out['training.weightDecay'] = 'Weight decay is a number, 0 or more (0.0005 in the paper).';
-  if (!isInt(c.seed) || c.seed < 0 || c.seed > 0xffffffff) out.seed = 'The seed is a whole number from 0 to 4294967295.';
-  if (!isInt(c.probes) || c.probes < 0 || c.probes > 64) out.probes = 'The number of probe images is a whole number from 0 to 64.';
+  checkNumber(out, 'training.momentum', t.momentum, LIMITS['training.momentum']);
+  checkNumber(out, 'training.weightDecay', t.weightDecay, LIMITS['training.weightDecay']);
+  checkNumber(out, 'seed', c.seed, LIMITS.seed);
+  const probesBefore = out.length;
+  checkNumber(out, 'probes', c.probes, LIMITS.probes);
+  // The engine refuses more probe images than the run's test split holds (core/train/runTraining.ts).
+  const tests = testImages(c, f);
+  if (out.length === probesBefore && tests !== undefined && c.probes > tests) out.push({ field: 'probes', rule: 'testImages', limit: tests, value: c.probes });
   const n = f.repeats ?? 1;
-  if (!isInt(n) || n < 1 || n > MAX_REPEATS) out.repeats = `Train 1 to ${MAX_REPEATS} runs (one per seed).`;
-  else if (n > 1 && isInt(c.seed) && c.seed + n - 1 > 0xffffffff) out.repeats = 'The seeds of these runs would pass 4294967295: pick a smaller seed.';
+  const repeatsBefore = out.length;
+  checkNumber(out, 'repeats', n, REPEATS_LIMIT);
+  const seedMax = LIMITS.seed.max;
+  if (out.length === repeatsBefore && n > 1 && Number.isInteger(c.seed) && c.seed + n - 1 > seedMax) {
+    out.push({ field: 'repeats', rule: 'seedOverflow', limit: seedMax, value: n });
+  }
   if (c.backend !== 'auto') {
     const b = f.backends?.find((o) => o.name === c.backend);
-    if (f.backends && !b) out.backend = `Unknown backend "${c.backend}".`;
-    else if (b && !b.available) out.backend = `${b.name} is not available on this machine: ${b.reason}`;
+    if (f.backends && !b) out.push({ field: 'backend', rule: 'unavailable', value: c.backend });
+    else if (b && !b.available) out.push({ field: 'backend', rule: 'unavailable', value: b.name, text: b.reason });
   }
-  if (typeof c.name === 'string' && c.name.length > 200) out.name = 'Keep the run name to 200 characters or fewer.';
+  if (typeof c.name === 'string' && c.name.length > NAME_MAX_LENGTH) out.push({ field: 'name', rule: 'maxLength', limit: NAME_MAX_LENGTH });
   return out;
 }
 
-export function validateStep(step: StepKey, c: RunConfig, f: WizardFacts = {}): FieldErrors {
+export function stepProblems(step: StepKey, c: RunConfig, f: WizardFacts = {}): Problem[] {
   switch (step) {
-    case 'dataset': return validateDataset(c, f);
-    case 'teacher': return validateTeacher(c, f);
-    case 'student': return validateStudent(c, f);
-    case 'attention': return validateAttention(c);
-    case 'hints': return validateHints(c, f);
-    case 'training': return validateTraining(c, f);
-    case 'review': return {};
+    case 'dataset': return datasetProblems(c, f);
+    case 'teacher': return teacherProblems(c, f);
+    case 'student': return studentProblems(c, f);
+    case 'attention': return attentionProblems(c);
+    case 'hints': return hintProblems(c, f);
+    case 'training': return trainingProblems(c, f);
+    case 'review': return [];
   }
+}
+
+/** Problems as the fields show them: field → message (the first problem of a field wins). */
+export function toFieldErrors(problems: Problem[], message: (p: Problem) => string = problemMessage): FieldErrors {
+  const out: FieldErrors = {};
+  for (const p of problems) if (!(p.field in out)) out[p.field] = message(p);
+  return out;
+}
+
+export const validateDataset = (c: RunConfig, f: WizardFacts = {}) => toFieldErrors(datasetProblems(c, f));
+export const validateTeacher = (c: RunConfig, f: WizardFacts = {}) => toFieldErrors(teacherProblems(c, f));
+export const validateStudent = (c: RunConfig, f: WizardFacts = {}) => toFieldErrors(studentProblems(c, f));
+export const validateAttention = (c: RunConfig) => toFieldErrors(attentionProblems(c));
+export const validateHints = (c: RunConfig, f: WizardFacts = {}) => toFieldErrors(hintProblems(c, f));
+export const validateTraining = (c: RunConfig, f: WizardFacts = {}) => toFieldErrors(trainingProblems(c, f));
+
+export function validateStep(step: StepKey, c: RunConfig, f: WizardFacts = {}): FieldErrors {
+  return toFieldErrors(stepProblems(step, c, f));
 }
 
 /** The first step (in order) with a problem, or null when every step passes. */
