@@ -78,15 +78,14 @@ export function createService(opts: ServiceOptions): AtStudioService {
   const paths = new PathPolicy(opts.roots, store.runsDir, opts.fileRoots, opts.listAlso);
   const events = new EventHub(opts.maxStepEventsPerSecond);
   const queue = new RunQueue({ store, engine, events, ...(opts.queue ? { remote: opts.queue } : {}) });
+  const runs = { store, paths, queue, events };
+  const files = { store, paths };
   const studies = new ServiceStudies({
     store, paths, parallel: queue.parallel,
     get closing() { return queue.closing; },
     runToEnd: (run) => queue.runToEnd(run),
     cancelRun: (id) => cancelRun(runs, id),
   });
-  const runs = { store, paths, queue, events };
-  const files = { store, paths };
-
   const queueSetting = queueSettingsMethods(opts.queueSettings, opts.queue?.shown);
 
   const ready = recoverRuns(store).then((ids) => queue.add(...ids)).then(() => studies.recover());
