@@ -61,11 +61,6 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // `const self = this` goes with the service's split into modules (issue 15, item 1); until then it is known.
-    files: ['core/service/service.ts'],
-    rules: { '@typescript-eslint/no-this-alias': 'off' },
-  },
-  {
     files: ['scripts/**/*.mjs', 'eslint.*.js', '**/vite.config.ts', 'vitest.config.ts'],
     languageOptions: { globals: globals.node },
   },

@@ -4,7 +4,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { CommanderError } from 'commander';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, UsageError } from './errors.js';
+import { EXIT_OK, EXIT_USAGE, exitCodeOf, oneLine } from './errors.js';
 import { notifyStdoutClosed, processIO, type CliIO } from './io.js';
 import { buildProgram } from './program.js';
 
@@ -29,10 +29,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     io.stderr.write(`atstudio: ${oneLine(err)}\n`);
-    // Naming a run that does not exist is a mistake on the command line, like a missing argument.
-    if (err instanceof UsageError || (err as Error).name === 'RunNotFoundError') return EXIT_USAGE;
-    if (io.env.ATSTUDIO_DEBUG && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
-    return EXIT_FAILURE;
+    const exit = exitCodeOf(err); // from the error's code alone (cli/errors.ts)
+    if (exit !== EXIT_USAGE && io.env.ATSTUDIO_DEBUG && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+    return exit;
   }
 }
 

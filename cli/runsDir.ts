@@ -1,20 +1,8 @@
-// Where runs live when --runs-dir is not given: $ATSTUDIO_RUNS_DIR, else the per-user data folder of the
-// platform (XDG on Linux, Application Support on macOS, %APPDATA% on Windows).
-import * as os from 'node:os';
+// The runs folder of a command: --runs-dir, else the default one (core/runs/defaultRunsDir.ts).
 import * as path from 'node:path';
+import { defaultRunsDir } from '../core/runs/defaultRunsDir.js';
 
-export function defaultRunsDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform,
-  home: string = os.homedir()): string {
-  if (env.ATSTUDIO_RUNS_DIR) return path.resolve(env.ATSTUDIO_RUNS_DIR);
-  if (platform === 'win32') {
-    const appData = env.APPDATA || path.win32.join(home, 'AppData', 'Roaming');
-    return path.win32.join(appData, 'Attention Transfer Studio', 'runs');
-  }
-  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', 'Attention Transfer Studio', 'runs');
-  // The XDG spec says relative values are invalid and must be ignored.
-  const xdg = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(home, '.local', 'share');
-  return path.join(xdg, 'attention-transfer-studio', 'runs');
-}
+export { defaultRunsDir };
 
 export function resolveRunsDir(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
   return flag ? path.resolve(cwd, flag) : defaultRunsDir(env);

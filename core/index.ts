@@ -3,6 +3,7 @@
 export { tf } from './tf.js';
 export { Rng } from './util/rng.js';
 export { atomicWrite, atomicWriteJson } from './io/atomicWrite.js';
+export { StudioError, isStudioError, studioCode, type StudioErrorCode, type StudioErrorOptions } from './errors.js';
 
 export * from './backend/index.js';
 export * from './models/index.js';

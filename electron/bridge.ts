@@ -28,12 +28,5 @@ export type CallReply = { ok: true; value: unknown } | { ok: false; error: { cod
 /** One message on the events MessagePort. */
 export interface EventMessage { runId: string; event: unknown }
 
-/**
- * The code and message of an error thrown by a window.atstudio method. contextBridge rebuilds errors in the
- * page from their message alone, so the preload writes the service's code as a "[code] " prefix.
- */
-export function parseBridgeError(err: unknown): { code: string; message: string } {
-  const text = err instanceof Error ? err.message : String(err);
-  const m = /^\[([a-z-]+)\] ([\s\S]*)$/.exec(text);
-  return m ? { code: m[1]!, message: m[2]! } : { code: 'internal', message: text };
-}
+/** The preload's "[code] message" errors taken apart: in core, so the renderer imports it from there too. */
+export { parseBridgeError } from '../core/service/wireError.js';

@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultRunsDir } from '../cli/runsDir.js';
+import { defaultRunsDir } from '../core/runs/defaultRunsDir.js';
 import { createService } from '../core/service/service.js';
 import { appQueueSettings, openAppQueue } from './queueSettings.js';
 import type { ElectronMain } from './electronTypes.js';

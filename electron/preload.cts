@@ -44,7 +44,7 @@ const unwrap = (reply: unknown): unknown => {
   if (r && r.ok === true) return r.value;
   const e = (r && r.ok === false && r.error) || { code: 'internal', message: 'no reply from the app' };
   // contextBridge rebuilds a rejected Error in the page from its message alone, so the code rides in the
-  // message as a "[code] " prefix (bridge.ts's parseBridgeError takes it apart) and as a property.
+  // message as a "[code] " prefix (core/service/wireError.ts's parseBridgeError takes it apart) and as a property.
   throw new BridgeError(e.code, `[${e.code}] ${e.message}`);
 };
 

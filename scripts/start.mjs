@@ -15,7 +15,7 @@ function fail(message) {
   process.exit(1);
 }
 
-for (const f of ['electron/main.js', 'electron/preload.cjs', 'electron/engineProcess.cjs', 'serve/index.js', 'core/service/index.js', 'cli/runsDir.js']) {
+for (const f of ['electron/main.js', 'electron/preload.cjs', 'electron/engineProcess.cjs', 'serve/index.js', 'core/runs/defaultRunsDir.js']) {
   if (!existsSync(dist(f))) fail(`dist/${f} is missing: the build did not finish (run npm run build and read its errors).`);
 }
 
@@ -39,22 +39,18 @@ if (runtime.ok) {
 } else {
   console.log(runtime.reason);
   const imp = (f) => import(pathToFileURL(dist(f)).href);
-  const [{ startServer, defaultStaticDir }, { createService, childProcessEngine }, { defaultRunsDir }, { defaultPdfRenderer }] =
-    await Promise.all([imp('serve/index.js'), imp('core/service/index.js'), imp('cli/runsDir.js'), imp('core/report/chromiumPdf.js')]);
+  const [{ startServeMode }, { defaultRunsDir }] = await Promise.all([imp('serve/index.js'), imp('core/runs/defaultRunsDir.js')]);
   const runsDir = defaultRunsDir(process.env);
-  // Training in a child process, as in the desktop app: a crash there cannot stop the server.
-  // Exports and folder listings confined to the runs folder and the working folder, as `atstudio serve`.
-  // PDFs with Chromium where it is installed, as `atstudio serve` (without it Export PDF said Chromium was missing).
-  const renderPdf = defaultPdfRenderer(process.env);
-  const api = createService({ runsDir, engine: childProcessEngine(), fileRoots: [runsDir, process.cwd()], listAlso: ['/usr/share/datasets'], ...(renderPdf ? { renderPdf } : {}) });
+  // As `atstudio serve` on loopback (serve/serveMode.ts): training in a child process, as in the desktop
+  // app; exports and listings in the runs folder and the working folder; PDFs with Chromium where found.
   const port = process.env.ATSTUDIO_PORT !== undefined ? Number(process.env.ATSTUDIO_PORT) : 7860;
-  let server;
+  let serve;
   try {
-    server = await startServer({ api, host: '127.0.0.1', port, staticDir: defaultStaticDir(), runsDir });
+    serve = await startServeMode({ runsDir, host: '127.0.0.1', port, cwd: process.cwd(), env: process.env });
   } catch (err) {
-    await api.close();
     fail(`serve mode could not start: ${err instanceof Error ? err.message : String(err)}`);
   }
+  const { server } = serve;
   // The address carries the token (a random one: loopback is no trust boundary); opening it sets a cookie.
   const open = server.token ? `${server.url}?token=${server.token}` : server.url;
   console.log(`Attention Transfer Studio is running at ${open} (runs in ${runsDir}). Press Ctrl-C to stop.`);
@@ -62,8 +58,7 @@ if (runtime.ok) {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await server.close();
-    await api.close();
+    await serve.close();
     process.exit(0);
   };
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop());

@@ -4,3 +4,4 @@ export { defaultStaticDir, placeholderPage } from './files.js';
 export { CONTENT_SECURITY_POLICY } from './headers.js';
 export { generateToken, isLoopbackHost, TOKEN_COOKIE } from './auth.js';
 export type { ClientMessage, ServerMessage } from './events.js';
+export { startServeMode, type ServeMode, type ServeModeOptions } from './serveMode.js';

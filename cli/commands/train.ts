@@ -2,6 +2,7 @@
 // run folder, hand it to core/train, show progress, and turn the outcome into an exit code.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { studioCode } from '../../core/errors.js';
 import { chooseBackend } from '../backend.js';
 import { EXIT_FAILURE, EXIT_OK, oneLine, UsageError } from '../errors.js';
 import { interruptExitCode, type CliIO, type InterruptReason } from '../io.js';
@@ -123,7 +124,7 @@ async function train(io: CliIO, run: RunHandle, backend: Awaited<ReturnType<type
   } catch (err) {
     view.stopBar();
     // Refused before it touched the folder (another process trains it): not a failure of this run.
-    io.stderr.write(`atstudio: ${(err as Error).name === 'RunLockedError' ? '' : `run ${run.id} failed: `}${oneLine(err)}\n`);
+    io.stderr.write(`atstudio: ${studioCode(err) === 'run.locked' ? '' : `run ${run.id} failed: `}${oneLine(err)}\n`);
     return interrupts > 0 ? interruptExitCode(reason) : EXIT_FAILURE;
   } finally {
     off();

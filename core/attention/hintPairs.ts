@@ -1,6 +1,7 @@
 // Hint pairs: which student tap learns from which teacher tap.
 
 import type { TapInfo } from '../models/types.js';
+import { StudioError } from '../errors.js';
 
 export type { TapInfo };
 
@@ -14,8 +15,8 @@ export interface ResolvedHintPair extends HintPair {
   note?: string;
 }
 
-export class HintPairError extends Error {
-  constructor(message: string) { super(message); this.name = 'HintPairError'; }
+export class HintPairError extends StudioError {
+  constructor(message: string) { super('hints.invalid', message); this.name = 'HintPairError'; }
 }
 
 const hw = (s: [number, number, number]) => `${s[0]}×${s[1]}`;

@@ -1,6 +1,7 @@
 // What selectBackend answers and takes: the backends, one attempt at each, the choice and why.
 import type { SystemProbe } from './cudaLibs.js';
 import { WEBGPU_PACKAGES, type WebGpuAdapter } from './webgpu.js';
+import { StudioError } from '../errors.js';
 
 export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
@@ -77,12 +78,12 @@ export interface WasmThreadsOutcome {
 }
 
 /** A backend could not be selected: an invalid request, or a forced backend that does not work. */
-export class BackendSelectionError extends Error {
+export class BackendSelectionError extends StudioError {
   constructor(
     message: string,
     readonly attempts: BackendAttempt[] = [],
   ) {
-    super(message);
+    super('backend.unavailable', message);
     this.name = 'BackendSelectionError';
   }
 }

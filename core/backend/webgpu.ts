@@ -14,6 +14,7 @@ import { tf } from '../tf.js';
 import type { ModuleLoader } from './select.js';
 import type { SystemProbe } from './cudaLibs.js';
 import { diagnoseNoAdapter } from './webgpuDiagnose.js';
+import { StudioError } from '../errors.js';
 
 export const WEBGPU_PACKAGES = { dawn: 'webgpu', tfjs: '@tensorflow/tfjs-backend-webgpu' } as const;
 
@@ -74,9 +75,9 @@ const state: {
 } = { lostWaiters: [] };
 
 /** The GPU stopped working under a run: the device was lost, or it ran out of memory. */
-export class WebGpuDeviceError extends Error {
+export class WebGpuDeviceError extends StudioError {
   constructor(message: string, readonly kind: 'lost' | 'out-of-memory' | 'error') {
-    super(message);
+    super('backend.device', message);
     this.name = 'WebGpuDeviceError';
   }
 }

@@ -1,6 +1,7 @@
 // One error for everything wrong with a config, phrased for a person: each issue is
 // `field.path: what's wrong (expected …, got …)`, and the file name when the config came from a file.
 import type { z } from 'zod';
+import { StudioError } from '../errors.js';
 
 export interface ConfigIssue {
   /** Dotted path, e.g. `training.lr` or `attention.pairs.0.student`; '' for the whole config. */
@@ -9,13 +10,13 @@ export interface ConfigIssue {
   message: string;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends StudioError {
   override name = 'ConfigError';
   readonly issues: ConfigIssue[];
   readonly source?: string;
 
   constructor(issues: ConfigIssue[], source?: string) {
-    super(formatIssues(issues, source));
+    super('config.invalid', formatIssues(issues, source), { ...(issues[0]?.path ? { field: issues[0].path } : {}), ...(source ? { file: source } : {}) });
     this.issues = issues;
     this.source = source;
   }

@@ -1,10 +1,10 @@
 // Every problem with a user's data is a DataError whose message names the file, what is wrong and what
 // was expected, so the wizard can show it as is.
-export class DataError extends Error {
-  file?: string;
+import { StudioError } from '../errors.js';
 
+export class DataError extends StudioError {
   constructor(file: string | undefined, problem: string) {
-    super(file ? `${file}: ${problem}` : problem);
+    super('data.invalid', file ? `${file}: ${problem}` : problem);
     this.name = 'DataError';
     this.file = file;
   }

@@ -10,15 +10,16 @@ import type { RunHandle } from '../runs/types.js';
 import { modelToOnnx } from './onnxExport.js';
 import { OPSET } from './onnxProto.js';
 import { describePreprocessing, PREPROCESSING_KEY } from './preprocessing.js';
+import { StudioError } from '../errors.js';
 
 export type ModelExportFormat = 'tfjs' | 'onnx' | 'zip';
 export const MODEL_EXPORT_FORMATS: ModelExportFormat[] = ['tfjs', 'onnx', 'zip'];
 
 export interface ModelExportResult { path: string; bytes: number; files: string[] }
 
-export class ExportError extends Error {
-  constructor(message: string, public code: 'not-found' | 'invalid' = 'invalid') {
-    super(message);
+export class ExportError extends StudioError {
+  constructor(message: string, code: 'export.notFound' | 'export.invalid' = 'export.invalid') {
+    super(code, message);
     this.name = 'ExportError';
   }
 }
@@ -26,7 +27,7 @@ export class ExportError extends Error {
 async function studentFiles(run: RunHandle): Promise<{ dir: string; names: string[] }> {
   const dir = path.dirname(run.modelPath('student'));
   const names = await fs.readdir(dir).catch(() => [] as string[]);
-  if (!names.includes('model.json')) throw new ExportError(`run ${run.id} has no trained student model yet (it is saved when the run is done)`, 'not-found');
+  if (!names.includes('model.json')) throw new ExportError(`run ${run.id} has no trained student model yet (it is saved when the run is done)`, 'export.notFound');
   return { dir, names: names.filter((n) => !n.startsWith('.')) };
 }
 

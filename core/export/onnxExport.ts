@@ -5,10 +5,11 @@
 // ToTensor + Normalize would give it, and metadata_props say how (atstudio.preprocessing).
 import { tf } from '../tf.js';
 import { floatTensor, int64Tensor, IR_VERSION, node, onnx, OPSET, valueInfo } from './onnxProto.js';
+import { StudioError } from '../errors.js';
 
-export class OnnxExportError extends Error {
+export class OnnxExportError extends StudioError {
   constructor(message: string) {
-    super(message);
+    super('export.invalid', message);
     this.name = 'OnnxExportError';
   }
 }

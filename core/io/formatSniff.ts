@@ -2,6 +2,7 @@
 // or a foreign format that the engine cannot read — then a message that names the format and the way in.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { StudioError } from '../errors.js';
 
 export type ModelFormat =
   | 'tfjs-json' | 'onnx'
@@ -9,9 +10,9 @@ export type ModelFormat =
 
 export interface SniffResult { format: ModelFormat; /** Set for a format that cannot be used as it is. */ problem?: string }
 
-export class ForeignModelError extends Error {
-  constructor(public file: string, public format: ModelFormat, message: string) {
-    super(`${file}: ${message}`);
+export class ForeignModelError extends StudioError {
+  constructor(public override file: string, public format: ModelFormat, message: string) {
+    super('model.foreign', `${file}: ${message}`, { file });
     this.name = 'ForeignModelError';
   }
 }

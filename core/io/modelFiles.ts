@@ -4,10 +4,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../tf.js';
 import { atomicWrite, atomicWriteJson } from './atomicWrite.js';
+import { StudioError } from '../errors.js';
 
-export class ModelFileError extends Error {
-  constructor(message: string, public file: string) {
-    super(`${file}: ${message}`);
+export class ModelFileError extends StudioError {
+  constructor(message: string, public override file: string) {
+    super('model.file', `${file}: ${message}`, { file });
     this.name = 'ModelFileError';
   }
 }

@@ -1,5 +1,6 @@
 // Shared types of the model zoo.
 import type { tf } from '../tf.js';
+import { StudioError } from '../errors.js';
 
 export type ModelFamilySpec =
   | { family: 'wrn'; depth: number; widen: number }
@@ -41,11 +42,9 @@ export interface CreateModelOptions {
   zeroInit?: boolean;
 }
 
-export class ModelError extends Error {
-  file?: string;
+export class ModelError extends StudioError {
   constructor(message: string, file?: string) {
-    super(message);
+    super('model.invalid', message, file !== undefined ? { file } : {});
     this.name = 'ModelError';
-    if (file !== undefined) this.file = file;
   }
 }

@@ -128,7 +128,7 @@ export async function startRunWorker(opts: RunWorkerOptions): Promise<RunWorker>
         log(`run ${runId}: stopped at a checkpoint; back in the queue`);
         return await delay(job, token, 0);
       }
-      if (f.status === 'failed' && /is being trained by|is locked by/.test(f.error ?? '')) {
+      if (f.status === 'failed' && f.code === 'run.locked') {
         return await delay(job, token, stall.lockDuration);
       }
       if (f.status === 'failed') {

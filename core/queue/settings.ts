@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { QueueTestResult } from '../service/api.js';
 import { readQueueCa } from './tls.js';
 import { parseQueueUrl, redactQueueUrl, redactSecrets } from './url.js';
+import { StudioError } from '../errors.js';
 
 export interface QueueSettings {
   /** redis://… or rediss://…; absent: runs train in this app. */
@@ -18,8 +19,9 @@ export interface QueueSettings {
 
 export const QUEUE_SETTINGS_FORMAT = 1;
 
-export class QueueSettingsError extends Error {
+export class QueueSettingsError extends StudioError {
   override name = 'QueueSettingsError';
+  constructor(message: string) { super('queue.settings', message); }
 }
 
 /** The saved setting; {} when there is no file yet. A damaged file is an error that names it. */

@@ -3,9 +3,11 @@
 // and run folders get only the worker's host and id, never the address.
 import { isIP } from 'node:net';
 import type { RedisOptions } from 'ioredis';
+import { StudioError } from '../errors.js';
 
-export class QueueUrlError extends Error {
+export class QueueUrlError extends StudioError {
   override name = 'QueueUrlError';
+  constructor(message: string) { super('queue.url', message); }
 }
 
 /** `redis://user:***@host:port/db`: the password (or a bare token) replaced, the rest kept to recognise it. */

@@ -10,6 +10,7 @@ import { atomicWrite, atomicWriteJson, writeFileSynced } from '../io/atomicWrite
 import { tf } from '../tf.js';
 import { decodeTensors, encodeTensors, sha256, type TensorManifest } from './tensorCodec.js';
 import type { Checkpoint } from './types.js';
+import { StudioError } from '../errors.js';
 
 export const CHECKPOINT_FORMAT = 1;
 
@@ -31,8 +32,9 @@ export type CheckpointStage = 'written' | 'old-moved' | 'renamed';
 /** Test hook: called after each stage; throwing from it simulates a crash at that point. */
 export interface CheckpointHooks { afterStage?(stage: CheckpointStage): void | Promise<void> }
 
-export class CheckpointError extends Error {
+export class CheckpointError extends StudioError {
   override name = 'CheckpointError';
+  constructor(message: string) { super('checkpoint.invalid', message); }
 }
 
 function names(root: string, which: string) {

@@ -8,15 +8,16 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { StudioError } from '../errors.js';
 
 export const RUN_LOCK_FILE = 'run.lock';
 
 export interface RunLockHolder { pid: number; host: string; startedAt: string }
 
-export class RunLockedError extends Error {
+export class RunLockedError extends StudioError {
   override name = 'RunLockedError';
   constructor(readonly runId: string, readonly holder: RunLockHolder | null, message: string) {
-    super(message);
+    super('run.locked', message);
   }
 }
 

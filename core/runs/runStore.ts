@@ -11,9 +11,11 @@ import { FILES, RunFolder, initialStatus } from './runFolder.js';
 import { isValidRunId, newRunId } from './runId.js';
 import { acquireRunLock, isProcessAlive as isAlive } from './runLock.js';
 import type { RunProblem, RunStatusFile, RunSummary } from './types.js';
+import { StudioError } from '../errors.js';
 
-export class RunNotFoundError extends Error {
+export class RunNotFoundError extends StudioError {
   override name = 'RunNotFoundError';
+  constructor(message: string) { super('run.notFound', message); }
 }
 
 export interface RunStoreOptions {

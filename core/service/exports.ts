@@ -6,6 +6,14 @@ import { latestEpochMetrics } from '../runs/metrics.js';
 import type { EpochMetric, RunHandle } from '../runs/types.js';
 import type { ExportResult } from './api.js';
 import { ServiceError } from './errors.js';
+import type { PathPolicy } from './paths.js';
+import { openRun } from './runQueries.js';
+import type { RunStore } from '../runs/runStore.js';
+import { exportStudent } from '../export/exportStudent.js';
+import { appVersion } from '../appInfo.js';
+
+/** What an export needs of the service: its runs and the paths it may write. */
+export interface RunFilesContext { store: RunStore; paths: PathPolicy }
 
 /** Copies models/student (model.json, its weight files, meta.json) into destDir. */
 export async function exportStudentModel(run: RunHandle, destDir: string): Promise<ExportResult> {
@@ -60,4 +68,18 @@ export async function exportRunMetrics(run: RunHandle, dest: string, format: 'cs
   const data = Buffer.from(text, 'utf8');
   await atomicWrite(dest, data);
   return { path: dest, bytes: data.byteLength };
+}
+
+/** exportModel: the student as a TF.js folder (default), an ONNX file or a zip of both, where paths allow. */
+export async function exportModelAs(ctx: RunFilesContext, runId: unknown, dest: unknown, format?: unknown): Promise<ExportResult> {
+  if (format === undefined || format === 'tfjs') return exportStudentModel(await openRun(ctx.store, runId), ctx.paths.check(dest, 'export folder', 'write'));
+  if (format !== 'onnx' && format !== 'zip') throw new ServiceError('invalid', `format must be "tfjs", "onnx" or "zip", got ${JSON.stringify(format)}`);
+  const run = await openRun(ctx.store, runId);
+  const r = await exportStudent(run, ctx.paths.check(dest, 'export file', 'write'), format, appVersion());
+  return { path: r.path, bytes: r.bytes };
+}
+
+export async function exportMetricsAs(ctx: RunFilesContext, runId: unknown, dest: unknown, format: unknown): Promise<ExportResult> {
+  if (format !== 'csv' && format !== 'json') throw new ServiceError('invalid', `format must be "csv" or "json", got ${JSON.stringify(format)}`);
+  return exportRunMetrics(await openRun(ctx.store, runId), ctx.paths.check(dest, 'metrics file', 'write'), format);
 }

@@ -114,12 +114,7 @@ export class ServiceStudies {
 
   private async open(id: unknown): Promise<Awaited<ReturnType<StudyStore['open']>>> {
     if (typeof id !== 'string') throw new ServiceError('invalid', `not a study id: ${JSON.stringify(id)}`);
-    try {
-      return await this.studies.open(id);
-    } catch (err) {
-      if ((err as Error).name === 'RunNotFoundError') throw new ServiceError('not-found', (err as Error).message);
-      throw err;
-    }
+    return this.studies.open(id); // no such study: 'not-found' by its code (errors.ts)
   }
 
   private drive(id: string): void {

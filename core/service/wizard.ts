@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import { preflightModels } from '../train/preflight.js';
 import { ensureServiceBackend } from './tfReady.js';
 import type { DatasetView, EstimateRequest, ModelEstimate, TeacherFileView, ValidationResult } from './api.js';
+import { studioCode } from '../errors.js';
 import { ServiceError } from './errors.js';
 import type { PathPolicy } from './paths.js';
 import { teacherFileIssue } from './teacherCheck.js';
@@ -78,9 +79,9 @@ export function modelEstimate(req: EstimateRequest): ModelEstimate {
   return out;
 }
 
+/** Our model.invalid, or TF.js's own ValueError for a spec it cannot build (its class is not exported). */
 function isModelSpecError(err: unknown): boolean {
-  const name = (err as Error | null)?.name;
-  return name === 'ModelError' || name === 'ValueError';
+  return studioCode(err) === 'model.invalid' || (err as Error | null)?.name === 'ValueError';
 }
 
 /** A zoo layer name without the prefix the engine gives it ('student_', 'teacher_', 'estimate.'). */

@@ -15,6 +15,7 @@ export const STUDY_FORMAT = 1;
 export const STUDIES_DIR = '.studies';
 
 import type { StudyStatus } from './types.js';
+import { StudioError } from '../errors.js';
 
 export type { StudyStatus } from './types.js';
 
@@ -41,8 +42,9 @@ export interface StudyRecord {
   runs: StudyRunEntry[];
 }
 
-export class StudyNotFoundError extends Error {
-  override name = 'RunNotFoundError'; // the CLI and the service treat it as a missing run
+export class StudyNotFoundError extends StudioError {
+  override name = 'RunNotFoundError'; // its message reads as a missing run's (CLI output)
+  constructor(message: string) { super('study.notFound', message); }
 }
 
 export class StudyStore {

@@ -8,14 +8,15 @@ import { loadTeacherFile } from '../models/teacher.js';
 import { tapCandidates } from '../models/taps.js';
 import type { TapInfo } from '../models/types.js';
 import { resolveLayerName } from './networks.js';
+import { StudioError, studioCode } from '../errors.js';
 
 export interface SetupIssue { path: string; message: string }
 
 /** A run that cannot work as configured: the message says what to change; resuming would fail the same way. */
-export class RunSetupError extends Error {
+export class RunSetupError extends StudioError {
   override name = 'RunSetupError';
   constructor(readonly issues: SetupIssue[]) {
-    super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+    super('run.setup', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues[0] ? { field: issues[0].path } : {});
   }
 }
 
@@ -53,7 +54,7 @@ export async function preflightModels(config: RunConfig, dataShape: [number, num
         const msg = (err as Error).message;
         issues.push({ path: opts.teacherField ?? 'teacher.path',
           // A foreign format or an ONNX problem already says what was expected.
-          message: `${msg.startsWith(opts.teacherFile) ? msg : `${opts.teacherFile}: ${msg}`}${(err as Error).name === 'ModelFileError' ? ' (expected a TF.js LayersModel model.json with its weight files, or an ONNX model)' : ''}` });
+          message: `${msg.startsWith(opts.teacherFile) ? msg : `${opts.teacherFile}: ${msg}`}${studioCode(err) === 'model.file' ? ' (expected a TF.js LayersModel model.json with its weight files, or an ONNX model)' : ''}` });
         return issues;
       }
     }

@@ -7,6 +7,7 @@ import { guardWebGpu } from '../backend/webgpu.js';
 import type { LossParts } from '../events/index.js';
 import type { Objective, ObjectiveParts } from './objective.js';
 import type { Sgd } from './sgd.js';
+import { StudioError } from '../errors.js';
 
 export interface StepResult {
   loss: number;
@@ -16,10 +17,10 @@ export interface StepResult {
 }
 
 /** The loss (or one of its parts) is NaN or ±Inf; the update was not applied. */
-export class NonFiniteLossError extends Error {
+export class NonFiniteLossError extends StudioError {
   override name = 'NonFiniteLossError';
   constructor(message: string, readonly part: string, readonly value: number) {
-    super(message);
+    super('run.nonFinite', message);
   }
 }
 

@@ -1,6 +1,6 @@
 // End-to-end harness: Debian's Chromium (driven by playwright-core) against serve mode started in this
-// process — the `atstudio serve` command's own code (service, training in a child engine process, Chromium
-// PDF renderer, HTTP + WebSocket server) on a free loopback port, with a temporary runs folder. Needs `npm run build` first (dist/ for the engine, renderer/dist for the UI).
+// process — startServeMode, as `atstudio serve` and `npm start` start it (service, training in a child engine
+// process, Chromium PDF renderer, HTTP + WebSocket server) on a free loopback port, with a temporary runs folder. Needs `npm run build` first (dist/ for the engine, renderer/dist for the UI).
 // Every page: 1280×800, console errors and page errors collected (the test fails on any), and every
 // request to anything but this loopback server blocked and recorded (proves the UI fetches nothing).
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,8 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { defaultEngineScript } from '../../core/service/index.js';
-import { serveCommand } from '../../cli/commands/serve.js';
-import type { CliIO } from '../../cli/io.js';
+import { startServeMode } from '../../serve/index.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const OUTPUT_DIR = path.join(REPO_ROOT, 'test-output', 'e2e');
@@ -63,7 +62,7 @@ export interface App {
   /** Serve mode's token (on loopback too): contexts from watchedContext carry it as the cookie. */
   token: string;
   runsDir: string;
-  /** Everything serve mode printed (stdout and stderr). */
+  /** Everything serve mode logged (requests refused, API calls that failed). */
   log: string[];
   /** One API call over HTTP, as the page makes it. */
   call<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
@@ -74,9 +73,9 @@ export interface App {
 let appToken: { url: string; token: string } | null = null;
 
 /**
- * Serve mode in this process: the `atstudio serve` command itself (cli/commands/serve.ts — createService with
- * childProcessEngine, the Chromium PDF renderer, startServer) on 127.0.0.1 port 0 with a temporary runs folder;
- * a simulated Ctrl-C stops it.
+ * Serve mode in this process: startServeMode (serve/serveMode.ts — createService with childProcessEngine, the
+ * Chromium PDF renderer, startServer), as `atstudio serve` and `npm start` run it, on 127.0.0.1 port 0 with a
+ * temporary runs folder and the UI of staticDir().
  */
 export async function startApp(opts: { chromiumBinary?: string | null } = {}): Promise<App> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'atstudio-e2e-'));
@@ -84,47 +83,21 @@ export async function startApp(opts: { chromiumBinary?: string | null } = {}): P
   mkdirSync(runsDir, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env, ...(opts.chromiumBinary ? { CHROME_PATH: opts.chromiumBinary } : {}) };
   const log: string[] = [];
-  let interrupt: (() => void) | null = null;
-  let announced: (url: string) => void = () => {};
-  let token = '';
-  const urlPromise = new Promise<string>((resolve) => { announced = resolve; });
-  const sink = { write(chunk: string) {
-    for (const line of String(chunk).split('\n')) {
-      if (!line) continue;
-      log.push(line);
-      const t = /^token: ([0-9a-f]{64})\b/.exec(line);
-      if (t) token = t[1]!;
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/?)/.exec(line);
-      if (m) announced(m[1]!.replace(/\/?$/, '/'));
-    }
-    return true;
-  } };
-  const io: CliIO = {
-    stdout: sink, stderr: sink, env, cwd: tmp,
-    onInterrupt(handler) { interrupt = handler; return () => { interrupt = null; }; },
-    exit(code) { throw new Error(`serve mode tried to exit with code ${code}`); },
-  };
-  const done = serveCommand(io, { port: 0, host: '127.0.0.1', runsDir });
-  const url = await Promise.race([
-    urlPromise,
-    done.then((code) => { throw new Error(`serve mode stopped at once (exit code ${code}):\n${log.join('\n')}`); }),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`serve mode did not announce its address in 30 s:\n${log.join('\n')}`)), 30_000)),
-  ]);
+  const serve = await startServeMode({ runsDir, host: '127.0.0.1', port: 0, cwd: tmp, env, staticDir: staticDir(), log: (line) => log.push(line) });
+  const url = serve.server.url.replace(/\/?$/, '/');
+  const token = serve.server.token;
+  if (!token) throw new Error(`serve mode has no token:\n${log.join('\n')}`);
   const call = async <T,>(method: string, ...args: unknown[]): Promise<T> => {
     const res = await fetch(`${url}api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ args }) });
     const body = (await res.json()) as { ok: boolean; result?: T; error?: { code: string; message: string } };
     if (!body.ok) throw new Error(`${method}: [${body.error?.code}] ${body.error?.message}`);
     return body.result as T;
   };
-  // The token line comes right after the address; wait for it (serve mode always has one unless --no-token).
-  for (let i = 0; i < 100 && !token; i++) await new Promise((r) => setTimeout(r, 20));
-  if (!token) throw new Error(`serve mode printed no token:\n${log.join('\n')}`);
   appToken = { url, token };
   return {
     url, token, runsDir, log, call,
     async close() {
-      if (interrupt) (interrupt as () => void)();
-      await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]).catch(() => undefined);
+      await Promise.race([serve.close(), new Promise((r) => setTimeout(r, 30_000))]).catch(() => undefined);
       rmSync(tmp, { recursive: true, force: true });
     },
   };

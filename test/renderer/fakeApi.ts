@@ -13,7 +13,7 @@ import type { StudyView } from '../../core/study/types.js';
 import type { QueueSettingsView, QueueTestResult } from '../../core/service/api.js';
 import type {
   AttentionPreview, AttentionPreviewRequest, BackendOption, DatasetView, DirectoryListing, DurationEstimate, EstimateRequest,
-  ModelEstimate, RunDetail, TeacherFileView, TryImageResult, ValidationResult,
+  ModelEstimate, RunDetail, TeacherFileView, ValidationResult,
 } from '../../core/service/api.js';
 
 export const FASHION = '/usr/share/datasets/fashion-mnist';
@@ -232,7 +232,6 @@ function makeFake() {
     cancelStudy: vi.fn(async () => {}),
     resumeStudy: vi.fn(async () => {}),
     exportStudyReport: vi.fn(async (_id: string, dest: string) => ({ path: dest, bytes: 1000 })),
-    tryImage: vi.fn(async (_runId: string, _imageBase64: string): Promise<TryImageResult> => ({ student: { top: [], maps: [] } })),
     queueSettings: vi.fn(async (): Promise<QueueSettingsView> => ({ editable: false, active: null, activeCaFile: null, source: 'none', saved: null, restartNeeded: false, settingsFile: null })),
     testQueue: vi.fn(async (): Promise<QueueTestResult> => ({ ok: false, message: 'no queue in this fake' })),
     saveQueueSettings: vi.fn(async (): Promise<QueueSettingsView> => ({ editable: false, active: null, activeCaFile: null, source: 'none', saved: null, restartNeeded: false, settingsFile: null })),

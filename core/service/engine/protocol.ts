@@ -1,5 +1,6 @@
 // Messages between the service and an engine (a child process, an Electron utilityProcess, or the same
 // process). Plain JSON only, so they cross node IPC, a MessagePort or a function call unchanged.
+import type { StudioErrorCode } from '../../errors.js';
 import type { RunEvent } from '../../events/types.js';
 
 /** Bumped when a message changes shape; an engine says which it speaks in its 'ready' message. */
@@ -24,10 +25,16 @@ export type HostToEngine =
 export type EngineToHost =
   | { type: 'ready'; pid: number; protocol: number }
   | { type: 'event'; runId: string; event: RunEvent }
-  /** runTraining returned: the run's outcome is on disk. */
-  | { type: 'finished'; runId: string; status: 'done' | 'failed' | 'cancelled'; error?: string; resumable: boolean }
-  /** Something outside a run went wrong (a start that could not be read, a message not understood). */
-  | { type: 'error'; runId?: string; message: string };
+  /**
+   * runTraining returned: the run's outcome is on disk. code: why it failed, where a StudioError said
+   * (run.locked: another process trains it, so the run was left as it was).
+   */
+  | { type: 'finished'; runId: string; status: 'done' | 'failed' | 'cancelled'; error?: string; resumable: boolean; code?: StudioErrorCode }
+  /**
+   * Something outside a run went wrong (a start that could not be read, a message not understood);
+   * code 'service.busy': the engine will not take this run (it trains another, or it is shutting down).
+   */
+  | { type: 'error'; runId?: string; message: string; code?: StudioErrorCode };
 
 /** What an engine host tells the service: the engine's messages, plus its process ending. */
 export type EngineNotice =

@@ -6,6 +6,7 @@ import { createTrainControl, type TrainControl } from '../../train/control.js';
 import { runTraining } from '../../train/runTraining.js';
 import { selectBackend, type BackendName } from '../../backend/index.js';
 import type { EngineToHost, HostToEngine } from './protocol.js';
+import { StudioError } from '../../errors.js';
 
 export interface EngineWorker {
   handle(msg: HostToEngine): void;
@@ -21,7 +22,7 @@ export function createEngineWorker(send: (m: EngineToHost) => void, opts: { onSh
 
   const start = (m: Extract<HostToEngine, { type: 'start' }>) => {
     if (active) {
-      send({ type: 'error', runId: m.runId, message: `the engine is busy with run ${active.runId}; one run at a time` });
+      send({ type: 'error', runId: m.runId, message: `the engine is busy with run ${active.runId}; one run at a time`, code: 'service.busy' });
       return;
     }
     const control = createTrainControl();
@@ -46,7 +47,7 @@ export function createEngineWorker(send: (m: EngineToHost) => void, opts: { onSh
       } catch (err) {
         // runTraining reports its own failures; this is a run that could not even be opened.
         const message = (err as Error).message ?? String(err);
-        send({ type: 'finished', runId: m.runId, status: 'failed', error: message, resumable: false });
+        send({ type: 'finished', runId: m.runId, status: 'failed', error: message, resumable: false, ...(err instanceof StudioError ? { code: err.code } : {}) });
       } finally {
         active = null;
         if (shuttingDown) opts.onShutdown?.();
@@ -59,7 +60,7 @@ export function createEngineWorker(send: (m: EngineToHost) => void, opts: { onSh
     handle(msg) {
       switch (msg.type) {
         case 'start':
-          if (shuttingDown) send({ type: 'error', runId: msg.runId, message: 'the engine is shutting down' });
+          if (shuttingDown) send({ type: 'error', runId: msg.runId, message: 'the engine is shutting down', code: 'service.busy' });
           else start(msg);
           return;
         case 'control':

@@ -1,7 +1,8 @@
 // The one API the UI talks to: Electron's preload (window.atstudio) when present, else serve mode's HTTP
 // client on this page's origin. Screens import `api` and never know which transport carries it.
 import type { AtStudioApi } from '../../../core/service/api.js';
-import { parseBridgeError, type AtStudioDialogs } from '../../../electron/bridge.js';
+import type { AtStudioDialogs } from '../../../electron/bridge.js';
+import { parseBridgeError } from '../../../core/service/wireError.js';
 import { ApiError, createHttpClient, type ConnectionState } from '../../api/httpClient.js';
 
 export type UiApi = AtStudioApi & {
