@@ -18,7 +18,7 @@ export async function chinesePass(page: Page, app: App): Promise<void> {
   await expect.poll(() => h1(page)).toBe('运行');
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
   const nav = page.getByRole('navigation', { name: '主导航' });
-  expect((await nav.getByRole('link').allTextContents()).map((s) => s.trim())).toEqual(['新建运行', '运行', '比较', '研究']);
+  expect((await nav.getByRole('link').allTextContents()).map((s) => s.trim())).toEqual(['新建运行', '运行', '比较', '研究', '设置']);
   await screenshot(page, 'zh-runs');
 
   // The header switch: English, then Chinese again; the choice is kept.

@@ -26,7 +26,7 @@ describe('Chinese', () => {
     expect(screen.getAllByRole('link', { name: 'New run' }).length).toBeGreaterThan(0);
     await fireEvent.change(screen.getByTestId('lang-switch'), { target: { value: 'zh' } });
     const nav = screen.getByRole('navigation', { name: '主导航' });
-    expect(within(nav).getAllByRole('link').map(text)).toEqual(['新建运行', '运行', '比较', '研究']);
+    expect(within(nav).getAllByRole('link').map(text)).toEqual(['新建运行', '运行', '比较', '研究', '设置']);
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('运行');
     const table = screen.getByTestId('runs-table');
     expect(within(table).getByRole('columnheader', { name: '最佳测试 top-1' })).toBeTruthy();
