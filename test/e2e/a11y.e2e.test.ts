@@ -2,7 +2,7 @@
 // screen and state of the app in serve mode with Debian's Chromium, in the light and the dark theme, and no
 // screen that scrolls sideways in an 800 px window. Runs are made cheaply (256 images, one epoch) through the
 // API, one through the wizard. Screenshots at 1280 and 800 px go to test-output/a11y/.
-import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -77,6 +77,8 @@ describe.skipIf(!!whyNot && !process.env.CI)('accessibility (axe-core) and 800 p
     await context?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
     if (app) writeFileSync(path.join(OUT, 'serve.log'), app.log.join('\n') + '\n');
+    // A11Y_KEEP_RUNS=1: keep the runs folder (test-output/a11y/runs) to look at the screens again with `atstudio serve`.
+    if (app && process.env.A11Y_KEEP_RUNS) cpSync(app.runsDir, path.join(OUT, 'runs'), { recursive: true });
     await app?.close();
   }, 120_000);
 
@@ -127,9 +129,15 @@ describe.skipIf(!!whyNot && !process.env.CI)('accessibility (axe-core) and 800 p
       const { sw, iw, culprits } = await page.evaluate(() => {
         const iw = window.innerWidth;
         // The widest elements that reach past the window, for the failure message.
+        // Not clipped by a scrolling ancestor, or positioned (an absolute box escapes a scroller that is not its containing block).
+        const clipped = (el: Element): boolean => {
+          for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return true;
+          return false;
+        };
         const culprits = [...document.querySelectorAll('body *')]
           .filter((el) => el.getBoundingClientRect().right > iw + 1)
-          .filter((el) => !el.parentElement || el.parentElement.getBoundingClientRect().right <= iw + 1)
+          .filter((el) => ['absolute', 'fixed'].includes(getComputedStyle(el).position) || !clipped(el))
+          .sort((x, y) => y.getBoundingClientRect().right - x.getBoundingClientRect().right)
           .slice(0, 5)
           .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')} right=${Math.round(el.getBoundingClientRect().right)}`);
         return { sw: document.documentElement.scrollWidth, iw, culprits };
