@@ -106,6 +106,8 @@ describe.skipIf(!!whyNot && !process.env.CI)('accessibility (axe-core) and 800 p
 
   async function save(name: string): Promise<void> {
     shot++;
+    // From the top: a full-page shot of a scrolled page draws the sticky header part-way down.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(OUT, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true, animations: 'disabled' });
   }
 
