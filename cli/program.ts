@@ -14,6 +14,7 @@ import { exportCommand, type ExportFlags } from './commands/export.js';
 import { appVersion, gitCommit } from './engine.js';
 import { studyCommand, type StudyFlags } from './commands/study.js';
 import { workerCommand, type WorkerFlags } from './commands/worker.js';
+import { reportCommand, type ReportFlags } from './commands/report.js';
 
 const RUNS_DIR_HELP = 'folder of runs (default: $ATSTUDIO_RUNS_DIR, else the per-user data folder)';
 const BACKEND_HELP = 'tensorflow-gpu, webgpu, tensorflow, wasm, cpu or auto (default: $ATSTUDIO_BACKEND, else auto)';
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   const runsDir = () => new Option('--runs-dir <dir>', RUNS_DIR_HELP);
   const backend = () => new Option('--backend <name>', BACKEND_HELP).argParser(backendName);
   const json = () => new Option('--json', 'one JSON object per line on stdout, logs on stderr');
+  const lang = () => new Option('--lang <lang>', 'the report\'s language: en (English) or zh (简体中文)').choices(['en', 'zh']).default('en');
   const queue = () => new Option('--queue <url>', 'put the runs in a Redis queue (redis://host:port, rediss:// for TLS; default $ATSTUDIO_QUEUE) for `atstudio worker`s on any machine that sees the runs folder');
 
   program.command('train')
@@ -58,6 +60,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .argument('<config|resume|show|list|report>', 'a study config (JSON, see examples/), or what to do with an existing study')
     .argument('[study]', 'study id (or a unique prefix, or its name) for resume, show and report')
     .option('--out <file>', 'report: where to write the HTML (default study-<id>.html)')
+    .addOption(lang())
     .addOption(backend()).addOption(json()).addOption(runsDir()).addOption(queue())
     .action(act((what: string, id: string | undefined, o: StudyFlags) => studyCommand(io, what, id, o)));
 
@@ -69,6 +72,15 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--batch <n>', 'batch size', positiveInt)
     .addOption(backend()).addOption(json()).addOption(runsDir())
     .action(act((model: string, o: EvalFlags) => evalCommand(io, model, o)));
+
+  program.command('report')
+    .description('one self-contained HTML report (or PDF with --pdf) of a run, or a comparison of several, in English or Chinese')
+    .argument('<run...>', 'run ids (or unique prefixes, or names); two or more make a comparison')
+    .option('--out <file>', 'where to write it (default report-<id>.html, or comparison.html)')
+    .addOption(lang())
+    .option('--pdf', 'print the report to PDF through headless Chromium')
+    .addOption(json()).addOption(runsDir())
+    .action(act((runs: string[], o: ReportFlags) => reportCommand(io, runs, o)));
 
   program.command('export')
     .description("the run's student as a TF.js model folder, an ONNX file (opset 13, NCHW), or a zip of both")

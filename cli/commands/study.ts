@@ -20,7 +20,7 @@ import { atomicWrite } from '../../core/io/atomicWrite.js';
 import { queueUrlFrom, type RemoteRunQueue } from '../../core/queue/index.js';
 import { openQueue, queuedStudyDriver } from './queued.js';
 
-export interface StudyFlags { backend?: string; json?: boolean; runsDir?: string; out?: string; queue?: string }
+export interface StudyFlags { backend?: string; json?: boolean; runsDir?: string; out?: string; queue?: string; lang?: 'en' | 'zh' }
 
 export async function studyCommand(io: CliIO, what: string, ref: string | undefined, flags: StudyFlags): Promise<number> {
   const runsDir = resolveRunsDir(flags.runsDir, io.env, io.cwd);
@@ -208,7 +208,7 @@ async function show(io: CliIO, v: StudyView, flags: StudyFlags): Promise<number>
 
 async function report(io: CliIO, v: StudyView, flags: StudyFlags): Promise<number> {
   const out = path.resolve(io.cwd, flags.out ?? `study-${v.id}.html`);
-  await atomicWrite(out, renderStudyReport(v));
+  await atomicWrite(out, renderStudyReport(v, { lang: flags.lang ?? 'en' }));
   io.stdout.write(`${out}\n`);
   return EXIT_OK;
 }

@@ -1,10 +1,10 @@
 // The confusion matrix as a table whose cells are shaded by their share of the true class's images.
 import { escapeHtml } from './escape.js';
 
-export function confusionTable(confusion: number[][], classes: string[]): string {
-  if (!confusion.length) return '<p>No confusion matrix.</p>';
+export function confusionTable(confusion: number[][], classes: string[], words: { none: string; corner: string } = { none: 'No confusion matrix.', corner: 'true \\ predicted' }): string {
+  if (!confusion.length) return `<p>${escapeHtml(words.none)}</p>`;
   const name = (i: number) => escapeHtml(classes[i] ?? String(i));
-  const head = `<tr><th>true \\ predicted</th>${confusion[0].map((_, j) => `<th>${name(j)}</th>`).join('')}</tr>`;
+  const head = `<tr><th>${escapeHtml(words.corner)}</th>${confusion[0].map((_, j) => `<th>${name(j)}</th>`).join('')}</tr>`;
   const rows = confusion.map((row, i) => {
     const total = row.reduce((a, b) => a + b, 0) || 1;
     const cells = row.map((n, j) => {

@@ -7,6 +7,8 @@ import { attentionOverlayPng, pngDataUri } from './heatmap.js';
 import { lineChart, type Series } from './lineChart.js';
 import type { ReportRun } from './load.js';
 import { replicateGroups, replicateKey, type Spread } from '../runs/replicates.js';
+import { reportDate, reportText, type ReportT } from '../i18n/report.js';
+import type { Lang } from '../i18n/lang.js';
 
 export const REPORT_CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
 h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:32px}h3{font-size:15px}
@@ -35,88 +37,90 @@ function json(v: unknown): string {
   return `<code>${lines.map((l) => escapeHtml(l)).join('<br>')}</code>`;
 }
 
-function configTable(r: ReportRun): string {
+function configTable(r: ReportRun, t: ReportT): string {
   const c = r.config;
   return kv([
-    ['name', c.name], ['method', c.method], ['models (student ← teacher)', r.models], ['dataset', c.data.path],
-    ['data', json(c.data)], ['teacher', c.teacher ? json(c.teacher) : 'none'], ['student', json(c.student)],
-    ['attention', json(c.attention)], ['kd', json(c.kd)], ['training', json(c.training)], ['seed', c.seed], ['backend (asked)', c.backend],
+    [t('cfg.name'), c.name], [t('cfg.method'), c.method], [t('cfg.models'), r.models], [t('cfg.dataset'), c.data.path],
+    [t('cfg.data'), json(c.data)], [t('cfg.teacher'), c.teacher ? json(c.teacher) : t('none')], [t('cfg.student'), json(c.student)],
+    [t('cfg.attention'), json(c.attention)], [t('cfg.kd'), json(c.kd)], [t('cfg.training'), json(c.training)], [t('cfg.seed'), c.seed], [t('cfg.backend'), c.backend],
   ]);
 }
 
-function environmentTable(r: ReportRun): string {
+function environmentTable(r: ReportRun, t: ReportT): string {
   const env = r.environment;
-  if (!env) return '<p>No environment recorded (the run has not started).</p>';
+  if (!env) return `<p>${escapeHtml(t('env.none'))}</p>`;
   const backend = env.backend as { name?: string; reason?: string } | undefined;
   const student = env.student as { params?: number; multiplyAdds?: number; sizeBytes?: number; latencyMs?: number } | undefined;
   const os = env.os as { platform?: string; release?: string; arch?: string } | undefined;
   const cpu = env.cpu as { model?: string; cores?: number } | undefined;
   return kv([
-    ['backend', backend ? `${backend.name ?? '?'} — ${backend.reason ?? ''}` : undefined],
-    ['versions', env.versions ? json(env.versions) : undefined],
-    ['os', os ? `${os.platform} ${os.release} ${os.arch}` : undefined],
-    ['cpu', cpu ? `${cpu.model} (${cpu.cores} cores)` : undefined],
-    ['student parameters', student?.params !== undefined ? fmtNum(student.params) : undefined],
-    ['student multiply-adds / image', student?.multiplyAdds !== undefined ? fmtNum(student.multiplyAdds) : undefined],
-    ['student size', student?.sizeBytes !== undefined ? `${(student.sizeBytes / 1024).toFixed(1)} KiB` : undefined],
-    ['latency (batch 1)', student?.latencyMs !== undefined ? `${student.latencyMs.toFixed(3)} ms/image` : undefined],
-    ['recorded', env.recordedAt as string | undefined],
+    [t('env.backend'), backend ? `${backend.name ?? '?'} — ${backend.reason ?? ''}` : undefined],
+    [t('env.versions'), env.versions ? json(env.versions) : undefined],
+    [t('env.os'), os ? `${os.platform} ${os.release} ${os.arch}` : undefined],
+    [t('env.cpu'), cpu ? t('env.cores', { model: String(cpu.model), n: String(cpu.cores) }) : undefined],
+    [t('env.params'), student?.params !== undefined ? fmtNum(student.params) : undefined],
+    [t('env.madds'), student?.multiplyAdds !== undefined ? fmtNum(student.multiplyAdds) : undefined],
+    [t('env.size'), student?.sizeBytes !== undefined ? `${(student.sizeBytes / 1024).toFixed(1)} KiB` : undefined],
+    [t('env.latency'), student?.latencyMs !== undefined ? t('env.latencyValue', { ms: student.latencyMs.toFixed(3) }) : undefined],
+    [t('env.recorded'), env.recordedAt as string | undefined],
   ]);
 }
 
-function resultsTable(r: ReportRun): string {
+function resultsTable(r: ReportRun, t: ReportT): string {
   const s = r.status;
   const st = s.results.student;
   const te = s.results.teacher;
   return kv([
-    ['status', `${s.status}${s.error ? ` — ${s.error}` : ''}`],
-    ['student best top-1', st?.best ? `${fmtPct(st.best.top1)} (epoch ${st.best.epoch})` : undefined],
-    ['student last top-1', st?.last ? `${fmtPct(st.last.top1)} (epoch ${st.last.epoch})` : undefined],
-    ['teacher best top-1', te?.best ? `${fmtPct(te.best.top1)} (epoch ${te.best.epoch})` : undefined],
-    ['teacher last top-1', te?.last ? `${fmtPct(te.last.top1)} (epoch ${te.last.epoch})` : undefined],
-    ['agreement with the teacher', fmtPct(r.studentEpochs.at(-1)?.test.agreement)],
-    ['training time', `${s.activeSeconds.toFixed(1)} s`],
+    [t('res.status'), `${t(`status.${s.status}`)}${s.error ? ` — ${s.error}` : ''}`],
+    [t('res.studentBest'), st?.best ? t('res.atEpoch', { value: fmtPct(st.best.top1), epoch: st.best.epoch }) : undefined],
+    [t('res.studentLast'), st?.last ? t('res.atEpoch', { value: fmtPct(st.last.top1), epoch: st.last.epoch }) : undefined],
+    [t('res.teacherBest'), te?.best ? t('res.atEpoch', { value: fmtPct(te.best.top1), epoch: te.best.epoch }) : undefined],
+    [t('res.teacherLast'), te?.last ? t('res.atEpoch', { value: fmtPct(te.last.top1), epoch: te.last.epoch }) : undefined],
+    [t('res.agreement'), fmtPct(r.studentEpochs.at(-1)?.test.agreement)],
+    [t('res.time'), t('res.seconds', { s: s.activeSeconds.toFixed(1) })],
   ]);
 }
 
-function attentionSection(r: ReportRun): string {
+function attentionSection(r: ReportRun, t: ReportT): string {
   const snap = r.snapshot;
-  if (!snap || snap.pairs.length === 0) return '<p>No attention snapshot yet.</p>';
+  if (!snap || snap.pairs.length === 0) return `<p>${escapeHtml(t('att.none'))}</p>`;
   const withTeacher = r.config.method !== 'baseline' && !!r.config.teacher;
   const pngs = r.probes?.pngs ?? [];
   const classes = r.probes?.classes ?? [];
   const figs = snap.pairs.map((p) => {
     const probe = pngs[p.probe];
-    const img = (map: number[], who: string) =>
-      `<img width="96" height="96" alt="${escapeHtml(`${who} attention, probe ${p.probe}`)}" src="${pngDataUri(attentionOverlayPng(map, p.h, p.w, probe))}">`;
-    const original = probe ? `<img width="96" height="96" alt="probe ${p.probe}" src="${pngDataUri(probe)}">` : '';
+    const img = (map: number[], who: 'teacher' | 'student') =>
+      `<img width="96" height="96" alt="${escapeHtml(t(`att.alt.${who}`, { probe: p.probe }))}" src="${pngDataUri(attentionOverlayPng(map, p.h, p.w, probe))}">`;
+    const original = probe ? `<img width="96" height="96" alt="${escapeHtml(t('att.altProbe', { probe: p.probe }))}" src="${pngDataUri(probe)}">` : '';
+    const probeName = escapeHtml(`${t('att.probe', { probe: p.probe })}${classes[p.probe] ? ` (${classes[p.probe]})` : ''}`);
     // A baseline has no teacher: its snapshot pairs the student's tap with itself, so no "teacher" map.
     if (!withTeacher) {
       return `<figure>${original}${img(p.studentMap, 'student')}`
-        + `<figcaption>probe ${p.probe}${classes[p.probe] ? ` (${escapeHtml(classes[p.probe])})` : ''}: image, student ${escapeHtml(p.student)} — ${p.h}×${p.w}</figcaption></figure>`;
+        + `<figcaption>${t('att.capBaseline', { probe: probeName, student: escapeHtml(p.student), h: p.h, w: p.w })}</figcaption></figure>`;
     }
     return `<figure>${original}${img(p.teacherMap, 'teacher')}${img(p.studentMap, 'student')}`
-      + `<figcaption>probe ${p.probe}${classes[p.probe] ? ` (${escapeHtml(classes[p.probe])})` : ''}: image, teacher ${escapeHtml(p.teacher)}, student ${escapeHtml(p.student)} — ${p.h}×${p.w}</figcaption></figure>`;
+      + `<figcaption>${t('att.capPair', { probe: probeName, teacher: escapeHtml(p.teacher), student: escapeHtml(p.student), h: p.h, w: p.w })}</figcaption></figure>`;
   });
-  const what = withTeacher ? "the image, the teacher's map and the student's map for each hint pair" : "the image and the student's map at each tap (a baseline has no teacher)";
-  return `<p>${escapeHtml(snap.phase)} phase, epoch ${snap.epoch}: ${what} (bright = most attention).</p><div class="maps">${figs.join('')}</div>`;
+  const what = withTeacher ? t('att.whatPair') : t('att.whatBaseline');
+  return `<p>${escapeHtml(t('att.head', { phase: t(`phase.${snap.phase}`), epoch: snap.epoch, what }))}</p><div class="maps">${figs.join('')}</div>`;
 }
 
-function runSection(r: ReportRun): string {
+function runSection(r: ReportRun, t: ReportT): string {
   const last = r.studentEpochs.at(-1) ?? r.teacherEpochs.at(-1);
   return `<section id="${escapeHtml(r.id)}"><h2>${escapeHtml(r.config.name)} <small>(${escapeHtml(r.id)})</small></h2>
-<h3>Results</h3>${resultsTable(r)}
-<h3>Configuration</h3>${configTable(r)}
-<h3>Environment</h3>${environmentTable(r)}
-<h3>Confusion matrix (${last ? `${escapeHtml(last.phase)}, epoch ${last.epoch}` : 'none'})</h3>${last ? confusionTable(last.test.confusion, classNamesFor(r)) : '<p>No epoch finished yet.</p>'}
-${last && last.test.confusion.length ? prTable(last.test.confusion, classNamesFor(r)) : ''}
-<h3>Attention maps</h3>${attentionSection(r)}</section>`;
+<h3>${escapeHtml(t('sec.results'))}</h3>${resultsTable(r, t)}
+<h3>${escapeHtml(t('sec.config'))}</h3>${configTable(r, t)}
+<h3>${escapeHtml(t('sec.env'))}</h3>${environmentTable(r, t)}
+<h3>${escapeHtml(t('sec.confusion', { which: last ? t('sec.confusionWhich', { phase: t(`phase.${last.phase}`), epoch: last.epoch }) : t('none') }))}</h3>${last ? confusionTable(last.test.confusion, classNamesFor(r), { none: t('cm.none'), corner: t('cm.corner') }) : `<p>${escapeHtml(t('sec.noEpoch'))}</p>`}
+${last && last.test.confusion.length ? prTable(last.test.confusion, classNamesFor(r), t) : ''}
+<h3>${escapeHtml(t('sec.attention'))}</h3>${attentionSection(r, t)}</section>`;
 }
 
 /** Per-class precision and recall of a confusion matrix. */
-function prTable(confusion: number[][], classes: string[]): string {
+function prTable(confusion: number[][], classes: string[], t: ReportT): string {
   const rows = perClassPR(confusion).map((c, i) => `<tr><th>${escapeHtml(classes[i] ?? String(i))}</th><td>${fmtPct(c.precision)}</td><td>${fmtPct(c.recall)}</td><td>${c.support}</td></tr>`);
-  return `<h3>Precision and recall per class</h3><table class="pr"><tr><th>class</th><th>precision</th><th>recall</th><th>test images</th></tr>${rows.join('')}</table>`;
+  const th = (k: 'pr.class' | 'pr.precision' | 'pr.recall' | 'pr.images') => `<th>${escapeHtml(t(k))}</th>`;
+  return `<h3>${escapeHtml(t('pr.title'))}</h3><table class="pr"><tr>${th('pr.class')}${th('pr.precision')}${th('pr.recall')}${th('pr.images')}</tr>${rows.join('')}</table>`;
 }
 
 /** Class names by index: from the saved model's meta.json, else those the probes name, else numbers. */
@@ -128,22 +132,25 @@ function classNamesFor(r: ReportRun): string[] {
   return names;
 }
 
-function charts(runs: ReportRun[]): string {
+function charts(runs: ReportRun[], t: ReportT): string {
   const series = (pick: (m: ReportRun['studentEpochs'][number]) => number) =>
     runs.map((r): Series => ({ name: r.config.name, points: r.studentEpochs.map((m) => [m.epoch, pick(m)]) }));
-  return `<div class="charts">${lineChart({ title: 'Training loss (student)', xLabel: 'epoch', series: series((m) => m.train.loss) })}`
-    + `${lineChart({ title: 'Test top-1 (student)', xLabel: 'epoch', series: series((m) => m.test.top1) })}</div>`;
+  const empty = t('chart.noData');
+  return `<div class="charts">${lineChart({ title: t('chart.loss'), xLabel: t('chart.epoch'), series: series((m) => m.train.loss), empty })}`
+    + `${lineChart({ title: t('chart.top1'), xLabel: t('chart.epoch'), series: series((m) => m.test.top1), empty })}</div>`;
 }
 
-function summaryTable(runs: ReportRun[]): string {
+function summaryTable(runs: ReportRun[], t: ReportT): string {
   const rows = runs.map((r) => {
     const st = r.status.results.student;
     const student = r.environment?.student as { params?: number } | undefined;
     return `<tr><td><a href="#${escapeHtml(r.id)}">${escapeHtml(r.config.name)}</a></td><td>${escapeHtml(r.config.method)}</td><td>${escapeHtml(r.models)}</td>`
-      + `<td>${escapeHtml(r.config.seed)}</td><td>${escapeHtml(r.status.status)}</td><td>${fmtPct(st?.best?.top1)}</td><td>${fmtPct(st?.last?.top1)}</td><td>${fmtNum(student?.params)}</td></tr>`;
+      + `<td>${escapeHtml(r.config.seed)}</td><td>${escapeHtml(t(`status.${r.status.status}`))}</td><td>${fmtPct(st?.best?.top1)}</td><td>${fmtPct(st?.last?.top1)}</td><td>${fmtNum(student?.params)}</td></tr>`;
   });
-  return `<table><tr><th>run</th><th>method</th><th>student ← teacher</th><th>seed</th><th>status</th><th>best top-1</th><th>last top-1</th><th>parameters</th></tr>${rows.join('')}</table>`
-    + replicateTable(runs);
+  const head = (['sum.run', 'sum.method', 'sum.models', 'sum.seed', 'sum.status', 'sum.best', 'sum.last', 'sum.params'] as const)
+    .map((k) => `<th>${escapeHtml(t(k))}</th>`).join('');
+  return `<table><tr>${head}</tr>${rows.join('')}</table>`
+    + replicateTable(runs, t);
 }
 
 /** "82.0% ± 2.0 (80.0–84.0%, n = 3)": mean ± sample standard deviation in percentage points. */
@@ -154,7 +161,7 @@ function fmtSpread(s: Spread | undefined): string {
 }
 
 /** Runs that repeat one experiment with different seeds, as mean ± spread; nothing when there are none. */
-function replicateTable(runs: ReportRun[]): string {
+function replicateTable(runs: ReportRun[], t: ReportT): string {
   const groups = replicateGroups(runs.map((r) => ({
     runId: r.id, name: r.config.name, replicateKey: replicateKey(r.config), seed: r.config.seed,
     bestTop1: r.status.results.student?.best?.top1, lastTop1: r.status.results.student?.last?.top1,
@@ -163,20 +170,23 @@ function replicateTable(runs: ReportRun[]): string {
   const models = new Map(runs.map((r) => [r.id, `${r.config.method} · ${r.models}`]));
   const rows = groups.map((g) => `<tr><td>${escapeHtml(models.get(g.runIds[0]!) ?? '')}</td><td>${escapeHtml(g.seeds.join(', '))}</td>`
     + `<td>${fmtSpread(g.bestTop1)}</td><td>${fmtSpread(g.lastTop1)}</td></tr>`);
-  return `<h2>Across seeds</h2><p>Runs whose configurations differ only in the seed, summarised as mean ± sample standard deviation `
-    + `(percentage points): how much of a difference between methods the seed alone can make.</p>`
-    + `<table><tr><th>experiment</th><th>seeds</th><th>best top-1</th><th>last top-1</th></tr>${rows.join('')}</table>`;
+  const head = (['rep.experiment', 'rep.seeds', 'sum.best', 'sum.last'] as const).map((k) => `<th>${escapeHtml(t(k))}</th>`).join('');
+  return `<h2>${escapeHtml(t('rep.title'))}</h2><p>${escapeHtml(t('rep.intro'))}</p>`
+    + `<table><tr>${head}</tr>${rows.join('')}</table>`;
 }
 
-export function renderReport(runs: ReportRun[], opts: { title?: string; generatedAt?: Date } = {}): string {
-  const title = opts.title ?? (runs.length === 1 ? `Attention Transfer Studio — ${runs[0].config.name}` : `Attention Transfer Studio — ${runs.length} runs`);
+/** The report in `lang` (English by default): every heading, label and sentence from core/i18n/report.*.ts. */
+export function renderReport(runs: ReportRun[], opts: { title?: string; generatedAt?: Date; lang?: Lang } = {}): string {
+  const lang = opts.lang ?? 'en';
+  const t = reportText(lang);
+  const title = opts.title ?? (runs.length === 1 ? t('title.one', { name: runs[0].config.name }) : t('title.many', { n: runs.length }));
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head>
+<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
-<p>Generated ${escapeHtml((opts.generatedAt ?? new Date()).toISOString())}. Attention transfer after Zagoruyko &amp; Komodakis, ICLR 2017. Accuracies are on the test split; "best" and "last" are the best and the last epoch.</p>
-${summaryTable(runs)}
-${charts(runs)}
-${runs.map(runSection).join('\n')}
+<p>${escapeHtml(t('intro', { date: reportDate(opts.generatedAt ?? new Date(), lang) }))}</p>
+${summaryTable(runs, t)}
+${charts(runs, t)}
+${runs.map((r) => runSection(r, t)).join('\n')}
 </body></html>
 `;
 }

@@ -18,7 +18,7 @@ export function tickLabel(v: number, step: number): string {
   return v.toFixed(Math.min(8, decimals));
 }
 
-export function lineChart(opts: { title: string; xLabel: string; series: Series[]; width?: number; height?: number }): string {
+export function lineChart(opts: { title: string; xLabel: string; series: Series[]; width?: number; height?: number; empty?: string }): string {
   const W = opts.width ?? 420;
   const H = opts.height ?? 240;
   const m = { l: 52, r: 12, t: 24, b: 36 };
@@ -27,7 +27,7 @@ export function lineChart(opts: { title: string; xLabel: string; series: Series[
   const legendH = pts.length ? opts.series.length * 13 + 6 : 0;
   const head = `<svg width="${W}" height="${H + legendH}" viewBox="0 0 ${W} ${H + legendH}" role="img" aria-label="${escapeHtml(opts.title)}">`
     + `<text x="${W / 2}" y="16" text-anchor="middle" class="ct">${escapeHtml(opts.title)}</text>`;
-  if (pts.length === 0) return `${head}<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no data yet</text></svg>`;
+  if (pts.length === 0) return `${head}<text x="${W / 2}" y="${H / 2}" text-anchor="middle">${escapeHtml(opts.empty ?? 'no data yet')}</text></svg>`;
   let [x0, x1] = [Math.min(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[0]))];
   let [y0, y1] = [Math.min(...pts.map((p) => p[1])), Math.max(...pts.map((p) => p[1]))];
   if (x0 === x1) { x0 -= 1; x1 += 1; }

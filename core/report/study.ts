@@ -6,41 +6,46 @@ import { REPORT_CSS } from './html.js';
 import { percent, points, type PairedDifference } from '../study/results.js';
 import type { StudyView } from '../study/view.js';
 import type { Spread } from '../runs/replicates.js';
+import { reportDate, reportText, type ReportT } from '../i18n/report.js';
+import type { Lang } from '../i18n/lang.js';
 
 function meanSd(s: Spread | undefined): string {
   if (!s) return '–';
   return `${percent(s.mean)}${s.n > 1 ? ` ± ${points(s.sd)}` : ''} <small>(n = ${s.n})</small>`;
 }
 
-function diff(d: PairedDifference | undefined): string {
+function diff(d: PairedDifference | undefined, t: ReportT): string {
   if (!d) return '–';
-  const ci = d.low !== undefined && d.high !== undefined ? `${points(d.low)} to ${points(d.high)}` : 'one seed: no interval';
+  const ci = d.low !== undefined && d.high !== undefined ? t('study.ci', { low: points(d.low), high: points(d.high) }) : t('study.oneSeed');
   return `${escapeHtml(points(d.mean, true))} <small>(${escapeHtml(ci)})</small>`;
 }
 
-export function renderStudyReport(v: StudyView, opts: { generatedAt?: Date } = {}): string {
-  const title = `Attention Transfer Studio — study: ${v.name}`;
+export function renderStudyReport(v: StudyView, opts: { generatedAt?: Date; lang?: Lang } = {}): string {
+  const lang = opts.lang ?? 'en';
+  const t = reportText(lang);
+  const title = t('study.title', { name: v.name });
+  const th = (keys: Parameters<ReportT>[0][]) => keys.map((k) => `<th>${escapeHtml(t(k as 'none'))}</th>`).join('');
   const rows = v.results.rows.map((r) => `<tr><td>${escapeHtml(r.label)}</td><td>${r.done}/${r.planned}</td><td>${meanSd(r.best)}</td><td>${meanSd(r.last)}</td>`
-    + `<td>${r.method === 'baseline' ? '' : diff(r.diffLast)}</td><td>${r.method === 'baseline' ? '' : diff(r.diffBest)}</td></tr>`).join('');
+    + `<td>${r.method === 'baseline' ? '' : diff(r.diffLast, t)}</td><td>${r.method === 'baseline' ? '' : diff(r.diffBest, t)}</td></tr>`).join('');
   const sentences = v.results.rows.map((r) => `<li>${escapeHtml(r.sentence)}</li>`).join('');
   const runs = v.runs.map((r) => `<tr><td>${escapeHtml(r.method)}${r.beta !== undefined ? ` (β = ${escapeHtml(r.beta)})` : ''}</td><td>${escapeHtml(r.seed)}</td>`
-    + `<td>${escapeHtml(r.status)}</td><td>${r.bestTop1 !== undefined ? percent(r.bestTop1) : '–'}</td><td>${r.lastTop1 !== undefined ? percent(r.lastTop1) : '–'}</td>`
+    + `<td>${escapeHtml(t(`status.${r.status}`))}</td><td>${r.bestTop1 !== undefined ? percent(r.bestTop1) : '–'}</td><td>${r.lastTop1 !== undefined ? percent(r.lastTop1) : '–'}</td>`
     + `<td><code>${escapeHtml(r.runId ?? '–')}</code></td></tr>`).join('');
   const teacher = v.teacher
-    ? `<p>The teacher was trained once, in run <code>${escapeHtml(v.teacher.runId ?? '–')}</code> (${escapeHtml(v.teacher.status)}; final test top-1 ${v.teacher.lastTop1 !== undefined ? percent(v.teacher.lastTop1) : '–'}), and every other run learned from that one teacher.</p>`
+    ? `<p>${t('study.teacher', { run: `<code>${escapeHtml(v.teacher.runId ?? '–')}</code>`, status: escapeHtml(t(`status.${v.teacher.status}`)), top1: v.teacher.lastTop1 !== undefined ? percent(v.teacher.lastTop1) : '–' })}</p>`
     : '';
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head>
+<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
-<p>Generated ${escapeHtml((opts.generatedAt ?? new Date()).toISOString())}. Study <code>${escapeHtml(v.id)}</code>: ${escapeHtml(v.status)}${v.interrupted ? ' (interrupted)' : ''}, ${v.finished} of ${v.total} runs finished. Methods ${escapeHtml(v.methods.join(', '))}; seeds ${escapeHtml(v.seeds.join(', '))}${v.betas ? `; β ${escapeHtml(v.betas.join(', '))}` : ''}.</p>
+<p>${t('study.intro', { date: escapeHtml(reportDate(opts.generatedAt ?? new Date(), lang)), id: `<code>${escapeHtml(v.id)}</code>`, status: escapeHtml(t(`status.${v.status}`)), interrupted: v.interrupted ? ` ${escapeHtml(t('study.interrupted'))}` : '', finished: v.finished, total: v.total, methods: escapeHtml(v.methods.join(', ')), seeds: escapeHtml(v.seeds.join(', ')), betas: v.betas ? escapeHtml(t('study.betas', { list: v.betas.join(', ') })) : '' })}</p>
 ${v.error ? `<p class="warn">${escapeHtml(v.error)}</p>` : ''}
 ${teacher}
-<h2>What the study found</h2><ul>${sentences}</ul>
-<h2>Results</h2>
-<p>Test top-1 as mean ± sample standard deviation over the seeds (percentage points). Δ is the method minus the baseline, seed by seed (the same seed gives both runs the same data order and the same starting weights), with a 95 % confidence interval from the paired t distribution. "Final" is the last epoch; "best" is the best epoch, which is chosen on the test split and so reads a little high.</p>
-<table><tr><th>method</th><th>runs</th><th>best top-1</th><th>final top-1</th><th>Δ final vs baseline (95 % CI)</th><th>Δ best vs baseline (95 % CI)</th></tr>${rows}</table>
-<h2>Runs</h2>
-<table><tr><th>method</th><th>seed</th><th>status</th><th>best top-1</th><th>final top-1</th><th>run</th></tr>${runs}</table>
+<h2>${escapeHtml(t('study.found'))}</h2><ul>${sentences}</ul>
+<h2>${escapeHtml(t('study.results'))}</h2>
+<p>${escapeHtml(t('study.resultsIntro'))}</p>
+<table><tr>${th(['study.col.method', 'study.col.runs', 'study.col.best', 'study.col.final', 'study.col.dFinal', 'study.col.dBest'])}</tr>${rows}</table>
+<h2>${escapeHtml(t('study.runs'))}</h2>
+<table><tr>${th(['study.col.method', 'study.col.seed', 'study.col.status', 'study.col.best', 'study.col.final', 'study.col.run'])}</tr>${runs}</table>
 </body></html>
 `;
 }

@@ -2,6 +2,7 @@
 // (Electron IPC through the preload, and serve mode over HTTP + WebSocket). Every argument and result is
 // plain JSON (Uint8Array images travel as base64 strings), so both transports carry them unchanged.
 import type { RunConfig } from '../config/types.js';
+import type { ReportOptions } from './reportOptions.js';
 import type { RunEvent } from '../events/types.js';
 import type { AttentionSnapshot, Metric, ProbeSet, RunStatusFile, RunSummary } from '../runs/types.js';
 import type { ModelFamilySpec, TapInfo } from '../models/types.js';
@@ -204,10 +205,10 @@ export interface AtStudioApi {
   getStudy(studyId: string): Promise<StudyView>;
   cancelStudy(studyId: string): Promise<void>; // the running run stops at a checkpoint; finished runs are kept
   resumeStudy(studyId: string): Promise<void>;
-  exportStudyReport(studyId: string, destPath: string): Promise<ExportResult>;
+  exportStudyReport(studyId: string, destPath: string, opts?: ReportOptions): Promise<ExportResult>;
 
   // Exports
-  exportReport(runIds: string[], destPath: string): Promise<ExportResult>; // self-contained HTML
+  exportReport(runIds: string[], destPath: string, opts?: ReportOptions): Promise<ExportResult>; // self-contained HTML, in opts.lang
   /** The student: a TF.js model folder (default), an ONNX file (opset 13, NCHW) or a zip of both. */
   exportModel(runId: string, dest: string, format?: 'tfjs' | 'onnx' | 'zip'): Promise<ExportResult>;
   exportMetrics(runId: string, destPath: string, format: 'csv' | 'json'): Promise<ExportResult>;
@@ -217,7 +218,7 @@ export interface AtStudioApi {
   estimateDuration(config: unknown): Promise<DurationEstimate>;
   /** "Try it": a finished run's student (and teacher) on an image (PNG or JPEG, base64). */
   tryImage(runId: string, imageBase64: string): Promise<TryImageResult>;
-  exportReportPdf(runIds: string[], destPath: string): Promise<ExportResult>; // rejects 'unavailable' without a PDF renderer
+  exportReportPdf(runIds: string[], destPath: string, opts?: ReportOptions): Promise<ExportResult>; // rejects 'unavailable' without a PDF renderer
   listDirectory(path?: string): Promise<DirectoryListing>;
 
   // Events

@@ -14,6 +14,7 @@ import { defaultRunConfig } from '../config/runConfig.js';
 import { throttleEvents, type ThrottledSink } from '../events/throttle.js';
 import type { RunEvent } from '../events/types.js';
 import { renderReport } from '../report/html.js';
+import { reportLang } from './reportOptions.js';
 import { loadReportRun } from '../report/load.js';
 import { latestEpochMetrics } from '../runs/metrics.js';
 import { isValidRunId } from '../runs/runId.js';
@@ -523,18 +524,19 @@ class Service {
     return rows;
   }
 
-  private async reportHtml(runIds: string[], what: string): Promise<string> {
+  private async reportHtml(runIds: string[], what: string, opts?: unknown): Promise<string> {
+    const lang = reportLang(opts);
     if (!Array.isArray(runIds) || runIds.length === 0) throw new ServiceError('invalid', `${what} needs at least one run id`);
     const runs = [];
     for (const id of runIds) runs.push(await loadReportRun(await this.open(id)));
-    return renderReport(runs);
+    return renderReport(runs, { lang });
   }
 
-  async exportReportPdf(runIds: string[], destPath: string): Promise<{ path: string; bytes: number }> {
+  async exportReportPdf(runIds: string[], destPath: string, opts?: unknown): Promise<{ path: string; bytes: number }> {
     const render = this.opts.renderPdf;
     if (!render) throw new ServiceError('unavailable', 'PDF export needs Chromium (or the desktop app), and none was found here: install chromium (or set CHROME_PATH), or export the HTML report and print it from a browser');
     const dest = this.paths.check(destPath, 'PDF file', 'write');
-    const html = await this.reportHtml(runIds, 'exportReportPdf');
+    const html = await this.reportHtml(runIds, 'exportReportPdf', opts);
     try {
       await render(html, dest);
     } catch (err) {
@@ -544,10 +546,10 @@ class Service {
     return { path: dest, bytes: st.size };
   }
 
-  async exportReport(runIds: string[], destPath: string): Promise<{ path: string; bytes: number }> {
+  async exportReport(runIds: string[], destPath: string, opts?: unknown): Promise<{ path: string; bytes: number }> {
     if (!Array.isArray(runIds) || runIds.length === 0) throw new ServiceError('invalid', 'exportReport needs at least one run id');
     const dest = this.paths.check(destPath, 'report file', 'write');
-    const html = Buffer.from(await this.reportHtml(runIds, 'exportReport'), 'utf8');
+    const html = Buffer.from(await this.reportHtml(runIds, 'exportReport', opts), 'utf8');
     await fs.mkdir(path.dirname(dest), { recursive: true });
     await atomicWrite(dest, html);
     return { path: dest, bytes: html.byteLength };
@@ -678,7 +680,7 @@ class Service {
       }),
       getLog: guard(async (id: string) => (await self.open(id)).readLog()),
       compareRuns: guard((ids: string[]) => self.compareRuns(ids)),
-      exportReport: guard((ids: string[], dest: string) => self.exportReport(ids, dest)),
+      exportReport: guard((ids: string[], dest: string, opts?: unknown) => self.exportReport(ids, dest, opts)),
       exportModel: guard(async (id: string, dest: string, format?: 'tfjs' | 'onnx' | 'zip') => {
         if (format === undefined || format === 'tfjs') return exportStudentModel(await self.open(id), self.paths.check(dest, 'export folder', 'write'));
         if (format !== 'onnx' && format !== 'zip') throw new ServiceError('invalid', `format must be "tfjs", "onnx" or "zip", got ${JSON.stringify(format)}`);
@@ -698,14 +700,14 @@ class Service {
       previewAttention: guard(withTf((req) => previewAttention(req, { paths: self.paths, store: self.store }))),
       tryImage: guard(withTf((id: string, image: string) => tryImage(id, image, { store: self.store }))),
       estimateDuration: guard((c: unknown) => estimateDuration(c, { paths: self.paths, store: self.store, busy: () => self.active !== null })),
-      exportReportPdf: guard((ids: string[], dest: string) => self.exportReportPdf(ids, dest)),
+      exportReportPdf: guard((ids: string[], dest: string, opts?: unknown) => self.exportReportPdf(ids, dest, opts)),
       validateStudy: guard(withTf((c: unknown) => self.studies.validate(c))),
       startStudy: guard(withTf((c: unknown) => self.studies.start(c))),
       listStudies: guard(() => self.studies.list()),
       getStudy: guard((id: string) => self.studies.get(id)),
       cancelStudy: guard((id: string) => self.studies.cancel(id)),
       resumeStudy: guard((id: string) => self.studies.resume(id)),
-      exportStudyReport: guard((id: string, dest: string) => self.studies.exportReport(id, dest)),
+      exportStudyReport: guard((id: string, dest: string, opts?: unknown) => self.studies.exportReport(id, dest, opts)),
       listDirectory: guard((p?: string) => listDirectory(p, { paths: self.paths, ...(self.opts.roots ? { roots: self.opts.roots } : {}), runsDir: self.store.runsDir })),
       subscribe: (listener: EventListener, runId?: string) => self.subscribe(listener, runId),
       close: () => self.close(),

@@ -11,6 +11,7 @@ import {
   type RunOutcome, type StudyView,
 } from '../study/index.js';
 import { renderStudyReport } from '../report/study.js';
+import { reportLang } from './reportOptions.js';
 import { atomicWrite } from '../io/atomicWrite.js';
 import type { ExportResult, StudyValidation } from './api.js';
 import { ServiceError } from './errors.js';
@@ -91,9 +92,10 @@ export class ServiceStudies {
     this.drive(record.id);
   }
 
-  async exportReport(id: unknown, destPath: string): Promise<ExportResult> {
+  async exportReport(id: unknown, destPath: string, opts?: unknown): Promise<ExportResult> {
+    const lang = reportLang(opts);
     const dest = this.host.paths.check(destPath, 'report file', 'write');
-    const html = Buffer.from(renderStudyReport(await this.get(id)), 'utf8');
+    const html = Buffer.from(renderStudyReport(await this.get(id), { lang }), 'utf8');
     await atomicWrite(path.resolve(dest), html);
     return { path: dest, bytes: html.byteLength };
   }

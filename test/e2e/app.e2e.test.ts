@@ -15,6 +15,7 @@ import {
   DATASET, baselineByDuplicate, checkCompare, checkFinishedDashboard, compareFromLibrary, exportHtmlReport, exportPdf,
   openReportOffline, wizardAtRun, watchTraining, type RunPlan,
 } from './flow.js';
+import { chinesePass } from './zh.js';
 
 // $E2E_STATIC_DIR: serve a private UI build instead of renderer/dist (see harness.staticDir).
 vi.mock('../../serve/files.js', async (importOriginal) => {
@@ -144,6 +145,17 @@ describe.skipIf(!!whyNot && !process.env.CI)('Attention Transfer Studio in Chrom
     expect(describeProblems(problems)).toBe('');
     console.log(`[e2e] total ${timings.total()} s; screenshots: ${screenshots.map((s) => path.basename(s.file)).join(', ')}`);
   }, 600_000);
+
+  it('speaks Chinese: ?lang=zh, the header switch, every screen and the report', async () => {
+    if (whyNot) throw new Error(`The end-to-end UI test cannot run: ${whyNot}. CI must install it (see .ci/run).`);
+    try {
+      await chinesePass(page, app!);
+    } catch (err) {
+      await screenshot(page, 'zh-FAILED').catch(() => undefined);
+      throw err;
+    }
+    expect(describeProblems(problems)).toBe('');
+  }, 300_000);
 
   /** The story: wizard → dashboard → baseline by Duplicate → runs library → compare → HTML report → PDF. */
   async function flow(a: App): Promise<void> {

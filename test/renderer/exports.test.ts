@@ -43,7 +43,7 @@ describe('browser exports', () => {
     render(ExportMenu, { runIds: ['r1'], runs: [run] });
     await fireEvent.click(screen.getByRole('button', { name: 'Export report (HTML)' }));
     const link = await screen.findByTestId('export-link');
-    expect(fakeApi.exportReport).toHaveBeenCalledWith(['r1'], '/data/runs/r1/exports/report-r1.html');
+    expect(fakeApi.exportReport).toHaveBeenCalledWith(['r1'], '/data/runs/r1/exports/report-r1.html', { lang: 'en' });
     expect((link).getAttribute('href')).toBe('/runs/r1/files/exports/report-r1.html');
     expect((link).getAttribute('download')).toBe('report-r1.html');
     expect(notices.list.some((n) => n.kind === 'success')).toBe(true);
@@ -79,7 +79,7 @@ describe('browser exports', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Export PDF' }));
     const link = await screen.findByTestId('export-link');
     const name = `comparison-${idsHash(['a', 'b'])}.pdf`;
-    expect(fakeApi.exportReportPdf).toHaveBeenCalledWith(['a', 'b'], `/data/runs/a/exports/${name}`);
+    expect(fakeApi.exportReportPdf).toHaveBeenCalledWith(['a', 'b'], `/data/runs/a/exports/${name}`, { lang: 'en' });
     expect((link).getAttribute('href')).toBe(`/runs/a/files/exports/${name}`);
   });
 
@@ -131,7 +131,7 @@ describe('electron exports', () => {
     fakeApi.dialogs.saveFile.mockResolvedValueOnce('/home/u/my-report.html');
     render(ExportMenu, { runIds: ['r1'], runs: [summary('r1')] });
     await fireEvent.click(screen.getByRole('button', { name: 'Export report (HTML)' }));
-    await waitFor(() => expect(fakeApi.exportReport).toHaveBeenCalledWith(['r1'], '/home/u/my-report.html'));
+    await waitFor(() => expect(fakeApi.exportReport).toHaveBeenCalledWith(['r1'], '/home/u/my-report.html', { lang: 'en' }));
     expect(fakeApi.dialogs.saveFile).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: 'report-r1.html' }));
     await screen.findByText('/home/u/my-report.html');
     expect(screen.queryByTestId('export-link')).toBeNull();

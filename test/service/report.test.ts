@@ -105,4 +105,31 @@ describe('report parts', () => {
     expect(section).toContain('80.0% ± 1.0 (79.0–81.0%, n = 3)');
     expect(section).not.toContain('<td>4</td>'); // the run with another β repeats nothing
   });
+
+  it('writes the whole report in Chinese with lang "zh": headings, labels, status, dates, <html lang>', () => {
+    const config = parseRunConfig({ name: '我的 AT', data: { path: FASHION_DIR }, student: { model: { family: 'wrn', depth: 10, widen: 1 } }, method: 'baseline' });
+    const confusion = [[3, 1], [0, 4]];
+    const run: ReportRun = {
+      id: 'z1', config, models: 'WRN-10-1',
+      status: { status: 'done', phase: null, epoch: 1, step: 0, createdAt: 'c', updatedAt: 'u', resumable: false, activeSeconds: 12.5,
+        results: { student: { best: { epoch: 1, top1: 0.875 }, last: { epoch: 1, top1: 0.875 } } } },
+      environment: null, teacherEpochs: [],
+      studentEpochs: [{ kind: 'epoch', phase: 'student', epoch: 1, lr: 0.1, seconds: 1, train: { loss: 0.5, top1: 0.8 }, test: { loss: 0.4, top1: 0.875, confusion } }] as never,
+      snapshot: null, probes: null,
+    };
+    const at = new Date('2026-12-06T09:30:00Z');
+    const zh = renderReport([run], { lang: 'zh', generatedAt: at });
+    expect(zh).toContain('<html lang="zh-CN">');
+    expect(zh).toContain('生成于 2026年12月6日 09:30 UTC');
+    for (const s of ['<h3>结果</h3>', '<h3>配置</h3>', '<h3>运行环境</h3>', '<h3>混淆矩阵(学生,第 1 轮)</h3>', '每个类别的精确率和召回率',
+      '<th>学生最佳 top-1</th><td>87.50%(第 1 轮)</td>', '<td>已完成</td>', '训练时间', '12.5 秒', '真实 \\ 预测', '训练损失(学生)', '还没有注意力快照。']) {
+      expect(zh).toContain(s);
+    }
+    // Nothing of the English words left in the report's own text (user data such as the path stays).
+    for (const s of ['Results', 'Configuration', 'Environment', 'Confusion matrix', 'Precision and recall', 'training time', 'No attention']) expect(zh).not.toContain(s);
+    const en = renderReport([run], { generatedAt: at });
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('Generated December 6, 2026 at 09:30 UTC');
+    expect(en).toContain('<h3>Results</h3>');
+  });
 });

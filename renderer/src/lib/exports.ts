@@ -5,18 +5,14 @@
 import type { ExportResult } from '../../../core/service/api.js';
 import type { RunSummary } from '../../../core/runs/types.js';
 import { api as defaultApi, toUiError, type UiApi } from './api.js';
+import { locale, t } from '../i18n/index.js';
 
 export type ExportKind = 'report' | 'pdf' | 'metrics-csv' | 'metrics-json' | 'model' | 'model-onnx' | 'model-zip';
 
-export const EXPORT_LABELS: Record<ExportKind, string> = {
-  report: 'Export report (HTML)',
-  pdf: 'Export PDF',
-  'metrics-csv': 'Export metrics (CSV)',
-  'metrics-json': 'Export metrics (JSON)',
-  model: 'Export student model',
-  'model-onnx': 'Export student (ONNX)',
-  'model-zip': 'Export student (zip: TF.js + ONNX)',
-};
+/** A button's label, in the app's language. */
+export function exportLabel(kind: ExportKind): string {
+  return t(`export.label.${kind}`);
+}
 
 /** Kinds that only make sense for one run. */
 export const SINGLE_RUN_KINDS: readonly ExportKind[] = ['metrics-csv', 'metrics-json', 'model', 'model-onnx', 'model-zip'];
@@ -70,14 +66,14 @@ export function joinPath(base: string, ...parts: string[]): string {
   return [trimmed, ...parts].join(sep);
 }
 
-const FILTERS: Partial<Record<ExportKind, { name: string; extensions: string[] }>> = {
-  report: { name: 'HTML report', extensions: ['html'] },
-  pdf: { name: 'PDF document', extensions: ['pdf'] },
+const FILTERS = (): Partial<Record<ExportKind, { name: string; extensions: string[] }>> => ({
+  report: { name: t('export.filter.report'), extensions: ['html'] },
+  pdf: { name: t('export.filter.pdf'), extensions: ['pdf'] },
   'metrics-csv': { name: 'CSV', extensions: ['csv'] },
   'metrics-json': { name: 'JSON', extensions: ['json'] },
-  'model-onnx': { name: 'ONNX model', extensions: ['onnx'] },
-  'model-zip': { name: 'Zip archive', extensions: ['zip'] },
-};
+  'model-onnx': { name: t('export.filter.onnx'), extensions: ['onnx'] },
+  'model-zip': { name: t('export.filter.zip'), extensions: ['zip'] },
+});
 
 export class ExportError extends Error {
   constructor(readonly code: string, message: string) {
@@ -88,8 +84,9 @@ export class ExportError extends Error {
 
 async function write(a: UiApi, kind: ExportKind, runIds: string[], dest: string): Promise<ExportResult> {
   switch (kind) {
-    case 'report': return a.exportReport(runIds, dest);
-    case 'pdf': return a.exportReportPdf(runIds, dest);
+    // Reports are written in the app's language.
+    case 'report': return a.exportReport(runIds, dest, { lang: locale.current });
+    case 'pdf': return a.exportReportPdf(runIds, dest, { lang: locale.current });
     case 'metrics-csv': return a.exportMetrics(runIds[0]!, dest, 'csv');
     case 'metrics-json': return a.exportMetrics(runIds[0]!, dest, 'json');
     case 'model': return a.exportModel(runIds[0]!, dest);
@@ -133,7 +130,7 @@ async function modelFiles(a: UiApi, dir: string, runId: string, name: string): P
 export function exportErrorMessage(kind: ExportKind, err: unknown): string {
   const e = err instanceof ExportError ? { code: err.code, message: err.message } : toUiError(err);
   if (kind === 'pdf' && e.code === 'unavailable') {
-    return `PDF export is not available here: ${e.message.replace(/\.?$/, '.')} Use “Export report (HTML)” instead — it opens in any browser, which can also print it to PDF.`;
+    return t('export.pdfUnavailable', { reason: e.message.replace(/\.?$/, '.') });
   }
   return e.message;
 }
@@ -143,18 +140,18 @@ export function exportErrorMessage(kind: ExportKind, err: unknown): string {
  * the service's error otherwise.
  */
 export async function runExport(kind: ExportKind, runIds: string[], runs: RunSummary[], a: UiApi = defaultApi): Promise<ExportOutcome | null> {
-  if (runIds.length === 0) throw new ExportError('invalid', 'Pick at least one run to export.');
-  if (SINGLE_RUN_KINDS.includes(kind) && runIds.length !== 1) throw new ExportError('invalid', 'This export is for one run at a time.');
+  if (runIds.length === 0) throw new ExportError('invalid', t('export.pickOne'));
+  if (SINGLE_RUN_KINDS.includes(kind) && runIds.length !== 1) throw new ExportError('invalid', t('export.oneAtATime'));
   const name = exportName(kind, runIds);
 
   if (a.dialogs) {
     let dest: string | null;
     if (kind === 'model') {
-      const folder = await a.dialogs.openFolder({ title: 'Choose a folder for the student model' });
+      const folder = await a.dialogs.openFolder({ title: t('export.chooseFolder') });
       dest = folder ? joinPath(folder, name) : null;
     } else {
-      const filter = FILTERS[kind];
-      dest = await a.dialogs.saveFile({ title: EXPORT_LABELS[kind], defaultPath: name, ...(filter ? { filters: [filter] } : {}) });
+      const filter = FILTERS()[kind];
+      dest = await a.dialogs.saveFile({ title: exportLabel(kind), defaultPath: name, ...(filter ? { filters: [filter] } : {}) });
     }
     if (!dest) return null;
     const result = await write(a, kind, runIds, dest);
@@ -162,7 +159,7 @@ export async function runExport(kind: ExportKind, runIds: string[], runs: RunSum
   }
 
   const first = runs.find((r) => r.id === runIds[0]);
-  if (!first) throw new ExportError('not-found', `The folder of run ${runIds[0]} is unknown; reload the page and try again.`);
+  if (!first) throw new ExportError('not-found', t('export.unknownFolder', { id: runIds[0] ?? '' }));
   const dest = joinPath(first.dir, 'exports', name);
   const result = await write(a, kind, runIds, dest);
   const links: ExportLink[] = [];

@@ -1,4 +1,6 @@
 // Numbers as people read them: counts with K/M, sizes in KB/MB, durations in h/min/s, percentages.
+// Units and dates follow the app's language (t() and locale.intl).
+import { locale, t } from '../i18n/index.js';
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return '–';
   const a = Math.abs(n);
@@ -20,10 +22,10 @@ export function formatBytes(n: number): string {
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
   const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  if (s < 60) return t('fmt.seconds', { s });
+  if (s < 3600) return t('fmt.minSec', { m: Math.floor(s / 60), s: String(s % 60).padStart(2, '0') });
   const m = Math.round(s / 60);
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+  return t('fmt.hourMin', { h: Math.floor(m / 60), m: String(m % 60).padStart(2, '0') });
 }
 
 export function formatPercent(fraction: number | undefined | null, digits = 1): string {
@@ -33,7 +35,7 @@ export function formatPercent(fraction: number | undefined | null, digits = 1): 
 
 export function formatRate(imagesPerSec: number): string {
   if (!Number.isFinite(imagesPerSec)) return '–';
-  return `${imagesPerSec >= 10 ? Math.round(imagesPerSec) : imagesPerSec.toFixed(1)} img/s`;
+  return t('fmt.rate', { n: imagesPerSec >= 10 ? String(Math.round(imagesPerSec)) : imagesPerSec.toFixed(1) });
 }
 
 export function formatRatio(x: number): string {
@@ -45,7 +47,7 @@ export function formatDate(iso: string | undefined): string {
   if (!iso) return '–';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleString(locale.intl, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 /**
@@ -53,6 +55,7 @@ export function formatDate(iso: string | undefined): string {
  * larger than its teacher, "10×" "more" (never "0.1× fewer"); within 5%: "about as many".
  */
 export function sizeAgainst(ratio: number): { factor: string; word: 'fewer' | 'more' | 'about as many' } {
+  // word is a key for the caller's sentence (sizeWord.*), not text to show.
   if (!Number.isFinite(ratio) || ratio <= 0) return { factor: '–', word: 'fewer' };
   if (ratio >= 1.05) return { factor: formatRatio(ratio), word: 'fewer' };
   if (ratio <= 1 / 1.05) return { factor: formatRatio(1 / ratio), word: 'more' };

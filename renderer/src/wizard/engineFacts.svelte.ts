@@ -2,6 +2,7 @@
 // hint pairing, re-asked when the fields they depend on change (debounced; the newest answer wins).
 // Called once while the Wizard component initialises, so its effects live and die with the component.
 import { api, toUiError } from '../lib/api.js';
+import { t as tr } from '../i18n/index.js';
 import type { ModelFamilySpec, RunConfig } from '../../../core/config/types.js';
 import { describeModel } from '../../../core/config/describe.js';
 import { type WizardDraft, type WizardFactsState, modelInput, type TeacherView } from './draft.svelte.js';
@@ -90,12 +91,12 @@ export function trackEngineFacts(getDraft: () => WizardDraft | null, facts: Wiza
         const role = t.role ?? 'student';
         const src = detail.config.teacher;
         const model = role === 'teacher' ? (src?.source === 'train' ? src.model : null) : detail.config.student.model;
-        if (!model) throw new Error(`run "${detail.summary.name}" did not train its own teacher; choose its student, or that teacher directly`);
+        if (!model) throw new Error(tr('facts.notOwnTeacher', { name: detail.summary.name }));
         const e = await api.estimateModel({ model, inputShape, numClasses });
         return {
-          name: `${describeModel(model)} (${role} of “${detail.summary.name}”)`, params: e.params, multiplyAdds: e.multiplyAdds,
+          name: tr(role === 'teacher' ? 'facts.roleOf.teacher' : 'facts.roleOf.student', { model: describeModel(model), name: detail.summary.name }), params: e.params, multiplyAdds: e.multiplyAdds,
           sizeBytes: e.sizeBytes, taps: e.taps, trained: true,
-          notes: detail.config.data.path !== draft?.config.data.path.trim() ? [`trained on ${detail.config.data.path}`] : undefined,
+          notes: detail.config.data.path !== draft?.config.data.path.trim() ? [tr('facts.trainedOn', { path: detail.config.data.path })] : undefined,
         };
       }
       const f = await api.inspectTeacherFile(t.path, t.taps);

@@ -1,5 +1,6 @@
 // Pure helpers of the compare screen: what to chart, which table cell is best, which maps to show.
 import type { ComparisonRow } from '../../../../core/service/api.js';
+import { t } from '../../i18n/index.js';
 import type { AttentionSnapshot, EpochMetric, Metric, RunSummary } from '../../../../core/runs/types.js';
 import type { Phase } from '../../../../core/events/types.js';
 import { replicateGroups } from '../../../../core/runs/replicates.js';
@@ -35,7 +36,7 @@ export function top1Series(runs: ChartRun[]): ChartSeries[] {
     out.push({ label: r.name, points: student.map((m) => ({ x: m.epoch, y: m.test.top1 })), ...(r.color ? { color: r.color } : {}) });
     const teacher = epochsOf(r.metrics, 'teacher');
     if (teacher.length > 0) {
-      out.push({ label: `${r.name} — teacher`, points: teacher.map((m) => ({ x: m.epoch, y: m.test.top1 })), dashed: true, ...(r.color ? { color: r.color } : {}) });
+      out.push({ label: t('cmp.teacherSeries', { name: r.name }), points: teacher.map((m) => ({ x: m.epoch, y: m.test.top1 })), dashed: true, ...(r.color ? { color: r.color } : {}) });
     }
   }
   return out;
@@ -93,7 +94,7 @@ export function columnVerdict(rows: ComparisonRow[], key: NumericKey): ColumnVer
   if (best.size === 0) return { best };
   if (key === 'latencyMs') {
     const archs = rows.filter((r) => typeof r.latencyMs === 'number').map(studentArch);
-    if (new Set(archs).size < archs.length) return { best: new Set(), note: 'same architecture: not ranked on latency' };
+    if (new Set(archs).size < archs.length) return { best: new Set(), note: t('cmp.note.sameArch') };
     return { best };
   }
   if (!ACCURACY.has(key)) return { best };
@@ -103,15 +104,15 @@ export function columnVerdict(rows: ComparisonRow[], key: NumericKey): ColumnVer
   })));
   const spreadKey = key === 'lastTop1' ? 'lastTop1' : 'bestTop1';
   const sds = groups.map((g) => g[spreadKey]).filter((s) => s && s.n > 1).map((s) => s!.sd);
-  if (sds.length === 0) return { best: new Set(), note: '1 seed: not conclusive' };
+  if (sds.length === 0) return { best: new Set(), note: t('cmp.note.oneSeed') };
   const sd = Math.max(...sds);
   const vals = rows.map((r) => r[key]);
   const top = [...best][0]!;
   const topKey = rows[top]!.replicateKey;
   const others = rows.filter((r) => r.replicateKey !== topKey).map((r) => r[key]).filter((v): v is number => typeof v === 'number');
-  if (others.length === 0) return { best: new Set(), note: 'only seeds of one experiment' };
+  if (others.length === 0) return { best: new Set(), note: t('cmp.note.oneExperiment') };
   const lead = (vals[top] as number) - Math.max(...others);
-  return lead > sd ? { best } : { best: new Set(), note: `within the seed spread (±${(sd * 100).toFixed(1)} points): not conclusive` };
+  return lead > sd ? { best } : { best: new Set(), note: t('cmp.note.withinSpread', { sd: (sd * 100).toFixed(1) }) };
 }
 
 /** The last student epoch's confusion matrix, or null before the first test. */
@@ -126,7 +127,7 @@ export function lastConfusion(metrics: Metric[]): number[][] | null {
  */
 export function classNames(n: number, probes: ProbeView | null | undefined, all?: string[]): string[] {
   if (all && all.length === n) return all;
-  const names = Array.from({ length: n }, (_, i) => `class ${i}`);
+  const names = Array.from({ length: n }, (_, i) => t('cmp.class', { n: i }));
   if (probes?.classes) {
     probes.labels.forEach((label, i) => {
       const name = probes.classes?.[i];

@@ -4,6 +4,7 @@ import type { RunEvent } from '../../../../core/events/types.js';
 import type { RunDetail } from '../../../../core/service/api.js';
 import type { RunStatus } from '../../../../core/runs/types.js';
 import { api, toUiError } from '../../lib/api.js';
+import { t } from '../../i18n/index.js';
 import { emptyModel, foldEvent, foldMetrics, addSnapshot, type DashModel } from './fold.js';
 
 export type Probes = Awaited<ReturnType<typeof api.getProbes>>;
@@ -44,7 +45,7 @@ export class RunState {
     const st = this.detail?.status;
     if (this.status !== 'failed') return null;
     if (st?.error) return st.error;
-    return this.detail?.summary.interrupted ? 'The engine stopped while this run was training (its process is gone).' : null;
+    return this.detail?.summary.interrupted ? t('dash.interrupted') : null;
   }
 
   get resumable(): boolean { return this.model.resumable ?? this.detail?.summary.resumable ?? false; }

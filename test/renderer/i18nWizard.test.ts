@@ -1,0 +1,31 @@
+// The New-run wizard in Chinese: step titles, the dataset facts and the training presets.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/svelte';
+
+vi.mock('../../renderer/src/lib/api.js', async () => {
+  const m = await import('./fakeApi.js');
+  return { api: m.fakeApi, toUiError: m.toUiError };
+});
+
+const { default: Wizard } = await import('../../renderer/src/wizard/Wizard.svelte');
+const { locale } = await import('../../renderer/src/i18n/index.js');
+const { resetFakeApi } = await import('./fakeApi.js');
+
+const text = (el: Element) => (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+afterEach(() => { cleanup(); locale.set('en', false); localStorage.clear(); resetFakeApi(); });
+
+describe('wizard in Chinese', () => {
+  it('names its steps and the dataset facts in Chinese', async () => {
+    locale.set('zh', false);
+    render(Wizard, { props: {} });
+    await screen.findByTestId('wizard-step-dataset');
+    const steps = within(screen.getByRole('navigation', { name: '向导步骤' })).getAllByRole('button').map(text);
+    expect(steps).toEqual(['1 数据集', '2 教师', '3 学生', '4 注意力', '5 提示组', '6 训练', '7 检查']);
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('新建运行');
+    expect(screen.getByLabelText('数据集路径')).toBeTruthy();
+    const found = screen.getByTestId('dataset-summary');
+    await waitFor(() => expect(text(found)).toMatch(/训练 60\.0K,测试 10\.0K/), { timeout: 3000 });
+    expect(text(found)).toMatch('28×28 像素,灰度');
+    expect(screen.getByTestId('wizard-next').textContent).toMatch('下一步');
+  });
+});
