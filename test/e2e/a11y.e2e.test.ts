@@ -1,6 +1,6 @@
 // Accessibility and narrow windows, end to end (issue #14): axe-core (WCAG 2 A/AA and 2.1 A/AA) on every
 // screen and state of the app in serve mode with Debian's Chromium, in the light and the dark theme, and no
-// screen that scrolls sideways in an 800 px window. Runs are made cheaply (256 images, one epoch) through the
+// screen that scrolls sideways in an 800 px window; in English, then the main screens again in Chinese (?lang=zh). Runs are made cheaply (256 images, one epoch) through the
 // API, one through the wizard. Screenshots at 1280 and 800 px go to test-output/a11y/.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -298,6 +298,46 @@ describe.skipIf(!!whyNot && !process.env.CI)('accessibility (axe-core) and 800 p
     await page.locator('dialog[open]').getByRole('button', { name: 'Cancel', exact: true }).click();
     await go('#/nowhere');
     await screen('not-found', { narrow: false, dark: false });
+
+    // The same screens in Chinese (?lang=zh is kept for the pages after it): longer and shorter strings, another script.
+    await page.goto(`${a.url}?lang=zh#/runs`);
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(4);
+    await screen('zh-runs-library');
+    await go(`#/new?from=${encodeURIComponent(first.id)}`);
+    await step(page, 'dataset');
+    await expect.poll(() => page.getByTestId('dataset-samples').locator('img').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await screen('zh-wizard-dataset', { dark: false });
+    for (const key of ['teacher', 'student', 'attention', 'hints', 'training', 'review']) {
+      await next(page, key);
+      if (key === 'attention') await page.getByTestId('attention-advanced').locator('summary').click();
+      if (key === 'training') {
+        await expect.poll(() => page.getByTestId('preset-quick').textContent(), { timeout: 90_000 }).toMatch(/\d/);
+        await page.getByTestId('training-advanced').locator('summary').click();
+      }
+      if (key === 'review') await expect.poll(() => page.getByTestId('duration-estimate').textContent(), { timeout: 90_000 }).toMatch(/\d/);
+      await screen(`zh-wizard-${key}`, { dark: key === 'review' });
+    }
+    await go(`#/runs/${encodeURIComponent(first.id)}`);
+    await expect.poll(() => page.locator('[data-testid^="attention-student-"]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.getByTestId('try-file').setInputFiles({ name: 'probe.png', mimeType: 'image/png', buffer: Buffer.from(probes.pngBase64[1]!, 'base64') });
+    await expect.poll(() => page.getByTestId('try-student').locator('ol li').count(), { timeout: 60_000 }).toBe(3);
+    await screen('zh-dashboard-done-try-it');
+    await go(`#/compare?ids=${[first.id, wizardId].map(encodeURIComponent).join(',')}`);
+    await expect.poll(() => page.locator('[data-testid^="confusion-"] table').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    await screen('zh-compare-2');
+    await go(`#/compare?ids=${all.map((r) => encodeURIComponent(r.id)).join(',')}`);
+    await expect.poll(() => page.locator('[data-testid^="confusion-"] table').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
+    await screen('zh-compare-4', { dark: false });
+    await go('#/studies');
+    await screen('zh-studies-list', { dark: false });
+    await go(`#/studies/${encodeURIComponent(study.id)}`);
+    await screen('zh-study-done', { dark: false });
+    await go('#/runs');
+    await page.getByTestId('run-row').first().locator('button.danger').click();
+    await expect.poll(() => page.locator('dialog[open]').count()).toBe(1);
+    await screen('zh-dialog-confirm-delete', { narrow: false, dark: false });
+    await page.keyboard.press('Escape');
 
     console.log(`[a11y] ${checked.length} axe passes, ${violations.length} violations, ${wide.length} screens too wide`);
     expect(findings(), 'axe violations and screens wider than 800 px').toBe('');
