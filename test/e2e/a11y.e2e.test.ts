@@ -231,7 +231,8 @@ describe.skipIf(!!whyNot && !process.env.CI)('accessibility (axe-core) and 800 p
     await page.getByTestId('wizard-start').click();
     await page.waitForFunction(() => /^#\/runs\/[^/?]+$/.test(location.hash), undefined, { timeout: 30_000 });
     const wizardId = decodeURIComponent((await page.evaluate(() => location.hash)).replace(/^#\/runs\//, ''));
-    // The "submitted" toast is up, the run queued or running.
+    // The "submitted" toast is up (for 6 s) over the dashboard of the queued or running run.
+    await page.getByTestId('run-status').waitFor({ state: 'visible', timeout: 5000 });
     await expect.poll(() => page.getByTestId('notice-success').count()).toBeGreaterThan(0);
     await axe('dashboard-live with a toast');
     await save('dashboard-live-toast');
