@@ -226,6 +226,20 @@ describe.runIf(haveData)('atstudio on Fashion-MNIST', () => {
     const cj = jsonLines((await cli(['compare', jsonRunId, cancelledRunId, '--json', '--runs-dir', runsDir])).out);
     expect(cj.map((m) => m.id)).toEqual([jsonRunId, cancelledRunId]);
   });
+
+  it('report --lang zh writes the run report in Chinese; --lang fr is a usage error (2)', async () => {
+    const out = path.join(tmp, 'report-zh.html');
+    const r = await cli(['report', jsonRunId, '--lang', 'zh', '--out', out, '--runs-dir', runsDir]);
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(out);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<html lang="zh-CN">');
+    for (const s of ['<h3>结果</h3>', '学生最佳 top-1', 'tiny-json']) expect(html).toContain(s);
+    expect(html).not.toContain('<h3>Results</h3>');
+    const bad = await cli(['report', jsonRunId, '--lang', 'fr', '--runs-dir', runsDir]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--lang/);
+  });
 });
 
 describe('atstudio bench', () => {

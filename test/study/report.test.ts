@@ -32,4 +32,12 @@ describe('study report', () => {
     expect(html).toContain('+1.5 <small>(−4.9 to 7.9)</small>');
     expect(html).toContain('final test top-1 90.0 %');
   });
+
+  it('in Chinese with lang "zh": headings, status, the interval and the teacher line', () => {
+    const zh = renderStudyReport(view, { generatedAt: new Date('2026-12-06T07:00:00Z'), lang: 'zh' });
+    expect(zh).toContain('<html lang="zh-CN">');
+    for (const s of ['<h2>研究结论</h2>', '<h2>结果</h2>', '<h2>运行</h2>', '生成于 2026年12月6日 07:00 UTC', '已完成 5/5 个运行',
+      '+1.5 <small>(−4.9 至 7.9)</small>', '最终测试 top-1 90.0 %', '<th>Δ 最终 vs 基线(95% 置信区间)</th>']) expect(zh).toContain(s);
+    expect(zh).not.toContain('What the study found');
+  });
 });
