@@ -20,6 +20,10 @@ describe('shared components', () => {
     const cells = screen.getByTestId('cm').querySelectorAll('tbody td');
     expect([...cells].map((c) => c.textContent)).toEqual(['75', '25', '', '100']);
     expect(cells[1]!.getAttribute('title')).toBe('true cat, predicted dog: 1');
+    // Each cell's text colour is chosen against its own shade: the full-accent diagonal gets white, an empty cell black.
+    const colors = [...cells].map((c) => [(c as HTMLElement).style.backgroundColor, (c as HTMLElement).style.color]);
+    expect(colors[3]).toEqual(['rgb(47, 95, 208)', 'rgb(255, 255, 255)']);
+    expect(colors[2]).toEqual(['rgb(255, 255, 255)', 'rgb(0, 0, 0)']);
   });
 
   it('StatusBadge carries the status as its class', () => {
