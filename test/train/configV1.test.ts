@@ -6,11 +6,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../helpers/backend.js';
-import { createModel, saveLayersModel } from '../../core/models/index.js';
 import { createTrainControl, runTraining } from '../../core/train/index.js';
 import type { RunHandle } from '../../core/runs/index.js';
 import type { RunEvent } from '../../core/events/index.js';
-import { collect, currentBackend, tempRuns, tinyConfig } from './harness.js';
+import { collect, currentBackend, saveTinyTeacherFile, tempRuns, tinyConfig } from './harness.js';
 
 const runs = tempRuns();
 afterAll(() => runs.cleanup());
@@ -18,12 +17,10 @@ afterAll(() => runs.cleanup());
 let config: ReturnType<typeof tinyConfig>;
 beforeAll(async () => {
   await useBackend('cpu');
-  const teacher = createModel({ family: 'wrn', depth: 10, widen: 1, inputShape: [8, 8, 1], numClasses: 10 }, { namePrefix: 'file_teacher.', seed: 5 });
-  await saveLayersModel(teacher.model, path.join(runs.dir, 'teacher'));
-  teacher.model.dispose();
+  const teacherFile = await saveTinyTeacherFile(runs.dir);
   // Version 2: β 500 in the authors' weighting is version 1's β 1000 (β/2 · Σ); the limit cuts both splits.
   config = tinyConfig({
-    method: 'at', teacher: { source: 'file', path: path.join(runs.dir, 'teacher', 'model.json') },
+    method: 'at', teacher: { source: 'file', path: teacherFile },
     attention: { beta: 500, betaDecay: 'linear' },
     data: { limit: 24, testLimit: 24, augment: true }, training: { epochs: 1, batchSize: 8, lr: 0.05 }, probes: 1,
   });

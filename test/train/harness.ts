@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { tf } from '../../core/tf.js';
 import { parseRunConfig, type RunConfig } from '../../core/config/index.js';
 import { RunStore, type RunHandle } from '../../core/runs/index.js';
+import { createModel, saveLayersModel } from '../../core/models/index.js';
 import type { BackendChoice } from '../../core/backend/index.js';
 import type { RunEvent } from '../../core/events/index.js';
 
@@ -53,4 +54,18 @@ export function collect(): { events: RunEvent[]; onEvent: (e: RunEvent) => void;
 
 export async function createRun(store: RunStore, config: RunConfig): Promise<RunHandle> {
   return store.create(config);
+}
+
+/**
+ * A teacher file for the resume tests: WRN-10-1 on 8×8 single-channel images (the file's input size then
+ * decides the run's), saved as a LayersModel under `<dir>/teacher`; returns its model.json.
+ */
+export async function saveTinyTeacherFile(dir: string): Promise<string> {
+  const teacher = createModel({ family: 'wrn', depth: 10, widen: 1, inputShape: [8, 8, 1], numClasses: 10 }, { namePrefix: 'file_teacher.', seed: 5 });
+  try {
+    await saveLayersModel(teacher.model, path.join(dir, 'teacher'));
+  } finally {
+    teacher.model.dispose();
+  }
+  return path.join(dir, 'teacher', 'model.json');
 }

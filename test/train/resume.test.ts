@@ -7,11 +7,10 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../helpers/backend.js';
-import { createModel, saveLayersModel } from '../../core/models/index.js';
 import { createTrainControl, runTraining, type RunResult } from '../../core/train/index.js';
 import type { EpochMetric, RunHandle } from '../../core/runs/index.js';
 import type { RunEvent } from '../../core/events/index.js';
-import { collect, currentBackend, tempRuns, tinyConfig } from './harness.js';
+import { collect, currentBackend, saveTinyTeacherFile, tempRuns, tinyConfig } from './harness.js';
 
 const runs = tempRuns();
 afterAll(() => runs.cleanup());
@@ -19,11 +18,9 @@ afterAll(() => runs.cleanup());
 let config: ReturnType<typeof tinyConfig>;
 beforeAll(async () => {
   await useBackend('cpu');
-  const teacher = createModel({ family: 'wrn', depth: 10, widen: 1, inputShape: [8, 8, 1], numClasses: 10 }, { namePrefix: 'file_teacher.', seed: 5 });
-  await saveLayersModel(teacher.model, path.join(runs.dir, 'teacher'));
-  teacher.model.dispose();
+  const teacherFile = await saveTinyTeacherFile(runs.dir);
   config = tinyConfig({
-    method: 'at', teacher: { source: 'file', path: path.join(runs.dir, 'teacher', 'model.json') },
+    method: 'at', teacher: { source: 'file', path: teacherFile },
     data: { limit: 24, augment: true }, training: { epochs: 2, batchSize: 8, lr: 0.05 }, probes: 1,
   });
 });
