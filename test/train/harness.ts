@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { tf } from '../../core/tf.js';
 import { parseRunConfig, type RunConfig } from '../../core/config/index.js';
 import { RunStore, type RunHandle } from '../../core/runs/index.js';
@@ -68,4 +69,28 @@ export async function saveTinyTeacherFile(dir: string): Promise<string> {
     teacher.model.dispose();
   }
   return path.join(dir, 'teacher', 'model.json');
+}
+
+/**
+ * The resume tests' set-up, registered as this file's hooks: the cpu backend, a temp runs folder (removed
+ * afterwards) and an AT run from the tiny teacher file with `over` (data, training, …) on top; `config`
+ * is there once beforeAll has run.
+ */
+export function teacherFileRuns(over: Record<string, unknown>): { runs: ReturnType<typeof tempRuns>; readonly config: RunConfig } {
+  const runs = tempRuns();
+  let config: RunConfig | undefined;
+  afterAll(() => runs.cleanup());
+  beforeAll(async () => {
+    const { useBackend } = await import('../helpers/backend.js'); // only here: it registers the wasm backend
+    await useBackend('cpu');
+    const teacherFile = await saveTinyTeacherFile(runs.dir);
+    config = tinyConfig({ method: 'at', teacher: { source: 'file', path: teacherFile }, probes: 1, ...over });
+  });
+  return {
+    runs,
+    get config() {
+      if (!config) throw new Error('teacherFileRuns: config is read before beforeAll ran');
+      return config;
+    },
+  };
 }
