@@ -16,5 +16,5 @@ export { exportStudent, MODEL_EXPORT_FORMATS } from '../core/export/exportStuden
 export type { ModelExportFormat } from '../core/export/exportStudent.js';
 export { appVersion, gitCommit } from '../core/appInfo.js';
 export { readStudyConfigFile, checkStudy, StudyStore, runStudy, studyView, studiesActiveInProcess, armLabel, percent, points } from '../core/study/index.js';
-export type { StudyView, StudyEvent, StudyStep, StudyConfig, RunOutcome, StudyDriver } from '../core/study/index.js';
+export type { StudyView, StudyEvent, StudyRecord, StudyStep, StudyConfig, RunOutcome, StudyDriver } from '../core/study/index.js';
 export { renderStudyReport } from '../core/report/study.js';

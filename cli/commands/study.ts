@@ -13,7 +13,7 @@ import { ProgressView, progressMode } from '../progress.js';
 import { resolveRunsDir } from '../runsDir.js';
 import {
   checkStudy, createTrainControl, PathPolicy, readStudyConfigFile, renderStudyReport, RunStore, runStudy, runTraining, StudyStore,
-  studyView, studiesActiveInProcess, teacherRecipe, percent, points, type RunOutcome, type StudyEvent, type StudyView, type TrainControl,
+  studyView, studiesActiveInProcess, teacherRecipe, percent, points, type RunOutcome, type StudyEvent, type StudyRecord, type StudyView, type TrainControl,
 } from '../engine.js';
 import { resolvePaths } from './train.js';
 import { atomicWrite } from '../../core/io/atomicWrite.js';
@@ -131,21 +131,7 @@ async function drive(io: CliIO, store: RunStore, studies: StudyStore, id: string
         return 'failed';
       },
     });
-    const view = await studyView(store, record);
-    if (mode === 'json') io.stdout.write(JSON.stringify({ type: 'study-results', study: view }) + '\n');
-    else {
-      io.stdout.write('\n');
-      printStudy(io, view);
-    }
-    if (record.status === 'cancelled' || interrupts > 0) {
-      io.stderr.write(`study ${id} stopped: ${view.finished} of ${view.total} runs finished and kept; continue with \`atstudio study resume ${id}\`\n`);
-      return EXIT_INTERRUPTED;
-    }
-    if (record.status === 'failed') {
-      io.stderr.write(`atstudio: study ${id}: ${record.error ?? 'failed'}\n`);
-      return EXIT_FAILURE;
-    }
-    return EXIT_OK;
+    return await endStudy(io, store, record, { json: mode === 'json', stopped: interrupts > 0, sayStopped: true });
   } finally {
     off();
   }
@@ -166,23 +152,32 @@ async function driveQueued(io: CliIO, store: RunStore, studies: StudyStore, id: 
   });
   try {
     const record = await runStudy(store, studies, id, driver);
-    const view = await studyView(store, record);
-    if (flags.json) io.stdout.write(JSON.stringify({ type: 'study-results', study: view }) + '\n');
-    else {
-      io.stdout.write('\n');
-      printStudy(io, view);
-    }
-    if (record.status === 'cancelled' || stop.requested) return EXIT_INTERRUPTED;
-    if (record.status === 'failed') {
-      io.stderr.write(`atstudio: study ${id}: ${record.error ?? 'failed'}\n`);
-      return EXIT_FAILURE;
-    }
-    return EXIT_OK;
+    // The interrupt handler already said how the queued runs stop.
+    return await endStudy(io, store, record, { json: !!flags.json, stopped: stop.requested, sayStopped: false });
   } finally {
     off();
     driver.offEvents();
     await q.close();
   }
+}
+
+/** The end of a study, local or queued: its table (or JSON results), then the exit code its record gives. */
+async function endStudy(io: CliIO, store: RunStore, record: StudyRecord, o: { json: boolean; stopped: boolean; sayStopped: boolean }): Promise<number> {
+  const view = await studyView(store, record);
+  if (o.json) io.stdout.write(JSON.stringify({ type: 'study-results', study: view }) + '\n');
+  else {
+    io.stdout.write('\n');
+    printStudy(io, view);
+  }
+  if (record.status === 'cancelled' || o.stopped) {
+    if (o.sayStopped) io.stderr.write(`study ${record.id} stopped: ${view.finished} of ${view.total} runs finished and kept; continue with \`atstudio study resume ${record.id}\`\n`);
+    return EXIT_INTERRUPTED;
+  }
+  if (record.status === 'failed') {
+    io.stderr.write(`atstudio: study ${record.id}: ${record.error ?? 'failed'}\n`);
+    return EXIT_FAILURE;
+  }
+  return EXIT_OK;
 }
 
 /** The table and the sentences. */

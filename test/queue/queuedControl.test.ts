@@ -1,7 +1,7 @@
 // Pause and cancel of a run that waits in the Redis queue (no worker has taken it yet) answer as the
 // in-process queue does: pause is refused and the run stays queued with no request left behind for a
 // later worker; cancel takes the job out of the queue and the folder says cancelled. Real redis-server.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Redis } from 'ioredis';
@@ -11,15 +11,9 @@ import { controlKey } from '../../core/queue/protocol.js';
 import { RunStore } from '../../core/runs/runStore.js';
 import { createService } from '../../core/service/service.js';
 import type { RunEvent } from '../../core/events/types.js';
-import { redisMissing, startRedis, type TestRedis } from './redis.js';
+import { FMNIST, queueTrainingSkips, startRedis, type TestRedis } from './redis.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
-if (!haveData) {
-  if (process.env.CI === 'true') throw new Error(`${FMNIST} is missing (apt-get install dataset-fashion-mnist)`);
-  console.log(`queue tests skip: ${FMNIST} is missing (apt-get install dataset-fashion-mnist)`);
-}
-const skip = !haveData || redisMissing() !== null;
+const skip = queueTrainingSkips();
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'atstudio-queued-'));
 const servers: TestRedis[] = [];

@@ -3,6 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { Redis } from 'ioredis';
 
 export const REDIS_SERVER = process.env.ATSTUDIO_TEST_REDIS_SERVER ?? '/usr/bin/redis-server';
@@ -13,6 +14,18 @@ export function redisMissing(): string | null {
   if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`queue tests need redis-server: ${why}`);
   console.log(`queue tests skip: ${why}`);
   return why;
+}
+
+export const FMNIST = '/usr/share/datasets/fashion-mnist';
+
+/** Whether the queue tests that train can run: Fashion-MNIST first, then redis-server (each says why not; CI=true fails). */
+export function queueTrainingSkips(): boolean {
+  if (!existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'))) {
+    if (process.env.CI === 'true') throw new Error(`${FMNIST} is missing (apt-get install dataset-fashion-mnist)`);
+    console.log(`queue tests skip: ${FMNIST} is missing (apt-get install dataset-fashion-mnist)`);
+    return true;
+  }
+  return redisMissing() !== null;
 }
 
 export async function freePort(): Promise<number> {

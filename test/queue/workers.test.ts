@@ -11,19 +11,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtBin, cli } from '../cli/harness.js';
-import { freePort, redisMissing, startRedis, type TestRedis } from './redis.js';
+import { FMNIST, freePort, queueTrainingSkips, startRedis, type TestRedis } from './redis.js';
 import { connectRunQueue } from '../../core/queue/index.js';
 import { RunStore } from '../../core/runs/runStore.js';
 import { WebSocket } from 'ws';
 import type { RunEvent } from '../../core/events/types.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
-if (!haveData) {
-  if (process.env.CI === 'true') throw new Error(`${FMNIST} is missing (apt-get install dataset-fashion-mnist)`);
-  console.log(`queue tests skip: ${FMNIST} is missing (apt-get install dataset-fashion-mnist)`);
-}
-const skip = !haveData || redisMissing() !== null;
+const skip = queueTrainingSkips();
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'atstudio-queue-'));
 const children: ChildProcess[] = [];

@@ -4,30 +4,18 @@
 // (the teacher file decides the input size), β decaying linearly so the β scale is exercised too.
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../helpers/backend.js';
-import { createModel, saveLayersModel } from '../../core/models/index.js';
+import { describe, expect, it } from 'vitest';
 import { createTrainControl, runTraining } from '../../core/train/index.js';
 import type { RunHandle } from '../../core/runs/index.js';
 import type { RunEvent } from '../../core/events/index.js';
-import { collect, currentBackend, tempRuns, tinyConfig } from './harness.js';
+import { collect, currentBackend, teacherFileRuns } from './harness.js';
 
-const runs = tempRuns();
-afterAll(() => runs.cleanup());
-
-let config: ReturnType<typeof tinyConfig>;
-beforeAll(async () => {
-  await useBackend('cpu');
-  const teacher = createModel({ family: 'wrn', depth: 10, widen: 1, inputShape: [8, 8, 1], numClasses: 10 }, { namePrefix: 'file_teacher.', seed: 5 });
-  await saveLayersModel(teacher.model, path.join(runs.dir, 'teacher'));
-  teacher.model.dispose();
-  // Version 2: β 500 in the authors' weighting is version 1's β 1000 (β/2 · Σ); the limit cuts both splits.
-  config = tinyConfig({
-    method: 'at', teacher: { source: 'file', path: path.join(runs.dir, 'teacher', 'model.json') },
-    attention: { beta: 500, betaDecay: 'linear' },
-    data: { limit: 24, testLimit: 24, augment: true }, training: { epochs: 1, batchSize: 8, lr: 0.05 }, probes: 1,
-  });
+// Version 2: β 500 in the authors' weighting is version 1's β 1000 (β/2 · Σ); the limit cuts both splits.
+const setup = teacherFileRuns({
+  attention: { beta: 500, betaDecay: 'linear' },
+  data: { limit: 24, testLimit: 24, augment: true }, training: { epochs: 1, batchSize: 8, lr: 0.05 },
 });
+const runs = setup.runs;
 
 const steps = (events: RunEvent[]) => events.flatMap((e) => (e.type === 'step' ? [[e.epoch, e.step, e.loss, e.parts.ce, e.parts.at]] : []));
 
@@ -38,14 +26,14 @@ describe('a version 1 run folder', () => {
   let old: RunHandle;
 
   it('the same run in version 2 trains straight through', async () => {
-    fresh = await runs.store.create(config);
+    fresh = await runs.store.create(setup.config);
     const r = await runTraining(fresh, { onEvent: evNew.onEvent, backend: currentBackend() });
     expect(r.error).toBeUndefined();
     expect(r.status).toBe('done');
   });
 
   it('opens migrated, says so in its log, is cancelled mid-epoch and resumes to the same numbers bit for bit', async () => {
-    const made = await runs.store.create(config);
+    const made = await runs.store.create(setup.config);
     // Rewrite its config.json as version 1 wrote it: β 1000 (meaning β/2 = 500), one limit for both splits.
     const file = path.join(made.dir, 'config.json');
     const v1 = JSON.parse(readFileSync(file, 'utf8'));

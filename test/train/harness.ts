@@ -2,9 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { tf } from '../../core/tf.js';
 import { parseRunConfig, type RunConfig } from '../../core/config/index.js';
 import { RunStore, type RunHandle } from '../../core/runs/index.js';
+import { createModel, saveLayersModel } from '../../core/models/index.js';
 import type { BackendChoice } from '../../core/backend/index.js';
 import type { RunEvent } from '../../core/events/index.js';
 
@@ -53,4 +55,42 @@ export function collect(): { events: RunEvent[]; onEvent: (e: RunEvent) => void;
 
 export async function createRun(store: RunStore, config: RunConfig): Promise<RunHandle> {
   return store.create(config);
+}
+
+/**
+ * A teacher file for the resume tests: WRN-10-1 on 8×8 single-channel images (the file's input size then
+ * decides the run's), saved as a LayersModel under `<dir>/teacher`; returns its model.json.
+ */
+export async function saveTinyTeacherFile(dir: string): Promise<string> {
+  const teacher = createModel({ family: 'wrn', depth: 10, widen: 1, inputShape: [8, 8, 1], numClasses: 10 }, { namePrefix: 'file_teacher.', seed: 5 });
+  try {
+    await saveLayersModel(teacher.model, path.join(dir, 'teacher'));
+  } finally {
+    teacher.model.dispose();
+  }
+  return path.join(dir, 'teacher', 'model.json');
+}
+
+/**
+ * The resume tests' set-up, registered as this file's hooks: the cpu backend, a temp runs folder (removed
+ * afterwards) and an AT run from the tiny teacher file with `over` (data, training, …) on top; `config`
+ * is there once beforeAll has run.
+ */
+export function teacherFileRuns(over: Record<string, unknown>): { runs: ReturnType<typeof tempRuns>; readonly config: RunConfig } {
+  const runs = tempRuns();
+  let config: RunConfig | undefined;
+  afterAll(() => runs.cleanup());
+  beforeAll(async () => {
+    const { useBackend } = await import('../helpers/backend.js'); // only here: it registers the wasm backend
+    await useBackend('cpu');
+    const teacherFile = await saveTinyTeacherFile(runs.dir);
+    config = tinyConfig({ method: 'at', teacher: { source: 'file', path: teacherFile }, probes: 1, ...over });
+  });
+  return {
+    runs,
+    get config() {
+      if (!config) throw new Error('teacherFileRuns: config is read before beforeAll ran');
+      return config;
+    },
+  };
 }

@@ -5,28 +5,16 @@
 // networks are tiny: WRN-10-1 on 8×8 images (the size of the teacher file decides the input size).
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../helpers/backend.js';
-import { createModel, saveLayersModel } from '../../core/models/index.js';
+import { describe, expect, it } from 'vitest';
 import { createTrainControl, runTraining, type RunResult } from '../../core/train/index.js';
 import type { EpochMetric, RunHandle } from '../../core/runs/index.js';
 import type { RunEvent } from '../../core/events/index.js';
-import { collect, currentBackend, tempRuns, tinyConfig } from './harness.js';
+import { collect, currentBackend, teacherFileRuns } from './harness.js';
 
-const runs = tempRuns();
-afterAll(() => runs.cleanup());
-
-let config: ReturnType<typeof tinyConfig>;
-beforeAll(async () => {
-  await useBackend('cpu');
-  const teacher = createModel({ family: 'wrn', depth: 10, widen: 1, inputShape: [8, 8, 1], numClasses: 10 }, { namePrefix: 'file_teacher.', seed: 5 });
-  await saveLayersModel(teacher.model, path.join(runs.dir, 'teacher'));
-  teacher.model.dispose();
-  config = tinyConfig({
-    method: 'at', teacher: { source: 'file', path: path.join(runs.dir, 'teacher', 'model.json') },
-    data: { limit: 24, augment: true }, training: { epochs: 2, batchSize: 8, lr: 0.05 }, probes: 1,
-  });
+const setup = teacherFileRuns({
+  data: { limit: 24, augment: true }, training: { epochs: 2, batchSize: 8, lr: 0.05 },
 });
+const runs = setup.runs;
 
 /** The run handle with appendMetric failing on one epoch line: a crash after the checkpoint, before the line. */
 function crashingOnEpochLine(run: RunHandle, epoch: number): RunHandle {
@@ -62,7 +50,7 @@ describe('resume on cpu', () => {
   const results: RunResult[] = [];
 
   it('trains the uninterrupted run', async () => {
-    a = await runs.store.create(config);
+    a = await runs.store.create(setup.config);
     const t0 = performance.now();
     const r = await runTraining(a, { onEvent: evA.onEvent, backend: currentBackend() });
     const s = (performance.now() - t0) / 1000;
@@ -74,7 +62,7 @@ describe('resume on cpu', () => {
   });
 
   it('stops when cancelled between steps and keeps a mid-epoch checkpoint', async () => {
-    b = await runs.store.create(config);
+    b = await runs.store.create(setup.config);
     const control = createTrainControl();
     const r = await runTraining(b, {
       backend: currentBackend(), control,
