@@ -11,7 +11,7 @@ export const reportEn = {
   'env.none': 'No environment recorded (the run has not started).',
   'env.backend': 'backend', 'env.versions': 'versions', 'env.os': 'os', 'env.cpu': 'cpu', 'env.cores': '{model} ({n} cores)',
   'env.params': 'student parameters', 'env.madds': 'student multiply-adds / image', 'env.size': 'student size',
-  'env.latency': 'latency (batch 1)', 'env.latencyValue': '{ms} ms/image', 'env.recorded': 'recorded',
+  'env.latency': 'latency (batch 1), recorded at the end of this run (different times and conditions from other runs; not comparable)', 'env.latencyValue': '{ms} ms/image', 'env.recorded': 'recorded',
   'res.status': 'status', 'res.studentBest': 'student best top-1', 'res.studentLast': 'student last top-1',
   'res.teacherBest': 'teacher best top-1', 'res.teacherLast': 'teacher last top-1', 'res.atEpoch': '{value} (epoch {epoch})',
   'res.agreement': 'agreement with the teacher', 'res.time': 'training time', 'res.seconds': '{s} s',

@@ -13,7 +13,7 @@ export const reportZh: Translation<typeof reportEn> = {
   'env.none': '没有记录运行环境(该运行尚未开始)。',
   'env.backend': '后端', 'env.versions': '版本', 'env.os': '操作系统', 'env.cpu': 'CPU', 'env.cores': '{model}({n} 核)',
   'env.params': '学生参数量', 'env.madds': '学生每张图像的乘加次数', 'env.size': '学生模型大小',
-  'env.latency': '延迟(批大小 1)', 'env.latencyValue': '{ms} 毫秒/张', 'env.recorded': '记录时间',
+  'env.latency': '延迟(批大小 1),本次运行结束时记录(与其他运行的时间和条件不同,不可比较)', 'env.latencyValue': '{ms} 毫秒/张', 'env.recorded': '记录时间',
   'res.status': '状态', 'res.studentBest': '学生最佳 top-1', 'res.studentLast': '学生最后 top-1',
   'res.teacherBest': '教师最佳 top-1', 'res.teacherLast': '教师最后 top-1', 'res.atEpoch': '{value}(第 {epoch} 轮)',
   'res.agreement': '与教师的一致率', 'res.time': '训练时间', 'res.seconds': '{s} 秒',
