@@ -18,8 +18,9 @@ const UI_PACKAGES = '^(electron|svelte|chart\\.js)(/.*)?$';
  */
 export const RENDERER_CORE_MODULES = [
   'attention/hintPairs', 'config/describe', 'config/limits', 'config/types', 'eval/precisionRecall', 'events/types',
-  'i18n/lang', 'i18n/messages', 'models/types', 'report/inferno', 'runs/recordedSteps', 'runs/replicates', 'runs/settings',
+  'i18n/lang', 'i18n/messages', 'models/types', 'report/inferno', 'report/lineChart', 'runs/recordedSteps', 'runs/replicates', 'runs/settings',
   'runs/types', 'service/api', 'service/wireError', 'study/types',
+  'i18n/report', 'study/sentence',
 ];
 
 /**
