@@ -20,6 +20,7 @@ export const RENDERER_CORE_MODULES = [
   'attention/hintPairs', 'config/describe', 'config/limits', 'config/types', 'eval/precisionRecall', 'events/types',
   'i18n/lang', 'i18n/messages', 'models/types', 'report/inferno', 'report/lineChart', 'runs/recordedSteps', 'runs/replicates', 'runs/settings',
   'runs/types', 'service/api', 'service/wireError', 'study/types',
+  'i18n/report', 'study/sentence',
 ];
 
 /**

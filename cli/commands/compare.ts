@@ -18,13 +18,17 @@ const ROWS: [string, (m: RunMetrics) => string][] = [
   ['params', (m) => count(m.params)],
   ['multiply-adds', (m) => count(m.multiplyAdds)],
   ['size', (m) => bytes(m.sizeBytes)],
-  ['latency', (m) => ms(m.latencyMs)],
+  ['latency (recorded)', (m) => ms(m.latencyMs)],
   ['best top-1', (m) => (m.bestTop1 === undefined ? '–' : `${pct(m.bestTop1)}${m.bestEpoch ? ` (ep ${m.bestEpoch})` : ''}`)],
   ['last top-1', (m) => pct(m.lastTop1)],
   ['agreement', (m) => pct(m.agreement, 1)],
   ['train time', (m) => duration(m.trainSeconds)],
   ['backend', (m) => m.backend ?? '–'],
 ];
+
+// Each run timed its student once, when it finished, on whatever else the machine was doing then: those
+// numbers do not rank models (the app's Compare page measures them side by side, interleaved).
+export const LATENCY_NOTE = 'latency (recorded): each run\'s own measurement when it finished, at different times and conditions; not comparable between runs.';
 
 export async function compareCommand(io: CliIO, refs: string[], flags: { json?: boolean; runsDir?: string }): Promise<number> {
   if (refs.length < 2) throw new UsageError('compare needs at least two runs');
@@ -38,6 +42,7 @@ export async function compareCommand(io: CliIO, refs: string[], flags: { json?: 
   }
   io.stdout.write(table(['', ...metrics.map((m) => m.id)], ROWS.map(([label, f]) => [label, ...metrics.map(f)]),
     ['left', ...metrics.map(() => 'right' as const)]));
+  io.stdout.write(`\n${LATENCY_NOTE}\n`);
   for (const line of seedSpreadLines(metrics)) io.stdout.write(`\n${line}\n`);
   return 0;
 }

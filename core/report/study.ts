@@ -5,6 +5,7 @@ import { escapeHtml } from './escape.js';
 import { REPORT_CSS } from './html.js';
 import { percent, points, type PairedDifference } from '../study/results.js';
 import type { StudyView } from '../study/view.js';
+import { rowSentence } from '../study/sentence.js';
 import type { Spread } from '../runs/replicates.js';
 import { reportDate, reportText, type ReportT } from '../i18n/report.js';
 import type { Lang } from '../i18n/lang.js';
@@ -27,7 +28,7 @@ export function renderStudyReport(v: StudyView, opts: { generatedAt?: Date; lang
   const th = (keys: Parameters<ReportT>[0][]) => keys.map((k) => `<th>${escapeHtml(t(k as 'none'))}</th>`).join('');
   const rows = v.results.rows.map((r) => `<tr><td>${escapeHtml(r.label)}</td><td>${r.done}/${r.planned}</td><td>${meanSd(r.best)}</td><td>${meanSd(r.last)}</td>`
     + `<td>${r.method === 'baseline' ? '' : diff(r.diffLast, t)}</td><td>${r.method === 'baseline' ? '' : diff(r.diffBest, t)}</td></tr>`).join('');
-  const sentences = v.results.rows.map((r) => `<li>${escapeHtml(r.sentence)}</li>`).join('');
+  const sentences = v.results.rows.map((r) => `<li>${escapeHtml(rowSentence(t, r, v.results))}</li>`).join('');
   const runs = v.runs.map((r) => `<tr><td>${escapeHtml(r.method)}${r.beta !== undefined ? ` (β = ${escapeHtml(r.beta)})` : ''}</td><td>${escapeHtml(r.seed)}</td>`
     + `<td>${escapeHtml(t(`status.${r.status}`))}</td><td>${r.bestTop1 !== undefined ? percent(r.bestTop1) : '–'}</td><td>${r.lastTop1 !== undefined ? percent(r.lastTop1) : '–'}</td>`
     + `<td><code>${escapeHtml(r.runId ?? '–')}</code></td></tr>`).join('');

@@ -182,8 +182,9 @@ export interface DirectoryListing {
   parent: string | null;
   /** Dirs first, then files, each by name. */
   entries: { name: string; path: string; kind: 'dir' | 'file'; size?: number }[];
-  /** home/cwd, runs folder, known dataset folders that exist (e.g. /usr/share/datasets/*). */
-  places: { label: string; path: string }[];
+  /** home/cwd, runs folder, known dataset folders that exist (e.g. /usr/share/datasets/*). label is English;
+   * kind lets the UI word it in its own language (a root's or dataset's name is its folder's). */
+  places: { label: string; path: string; kind?: 'root' | 'runs' | 'home' | 'cwd' | 'dataset' }[];
 }
 
 /** The Settings screen's view of the queue (core/service/queueSettingsApi.ts); URLs never show a password. */

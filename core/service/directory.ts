@@ -47,21 +47,21 @@ function allowed(paths: PathPolicy, p: string): boolean {
 }
 
 /** Shortcuts that exist and may be read: the roots (or home and cwd), the runs folder, known dataset folders. */
-export function places(ctx: { paths: PathPolicy; roots?: string[]; runsDir: string }, cwd = process.cwd()): { label: string; path: string }[] {
-  const out: { label: string; path: string }[] = [];
-  const add = (label: string, p: string) => {
+export function places(ctx: { paths: PathPolicy; roots?: string[]; runsDir: string }, cwd = process.cwd()): DirectoryListing['places'] {
+  const out: DirectoryListing['places'] = [];
+  const add = (label: string, p: string, kind: NonNullable<DirectoryListing['places'][number]['kind']>) => {
     const abs = path.resolve(p);
     if (out.some((o) => o.path === abs) || !isDir(abs) || !allowed(ctx.paths, abs)) return;
-    out.push({ label, path: abs });
+    out.push({ label, path: abs, kind });
   };
-  if (ctx.roots?.length) for (const r of ctx.roots) add(path.basename(r) || r, r);
-  add('Runs folder', ctx.runsDir);
-  add('Home', os.homedir());
-  add('Current folder', cwd);
+  if (ctx.roots?.length) for (const r of ctx.roots) add(path.basename(r) || r, r, 'root');
+  add('Runs folder', ctx.runsDir, 'runs');
+  add('Home', os.homedir(), 'home');
+  add('Current folder', cwd, 'cwd');
   if (isDir(DATASETS_DIR)) {
     let names: string[] = [];
     try { names = readdirSync(DATASETS_DIR).sort(); } catch { /* unreadable */ }
-    for (const n of names) add(`Dataset: ${n}`, path.join(DATASETS_DIR, n));
+    for (const n of names) add(`Dataset: ${n}`, path.join(DATASETS_DIR, n), 'dataset');
   }
   return out;
 }

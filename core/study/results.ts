@@ -8,10 +8,11 @@ import type { PairedDifference, StudyArm, StudyResults, StudyRow, StudyRunResult
 
 export type { PairedDifference, StudyResults, StudyRow, StudyRunResult } from './types.js';
 import { tQuantile } from './tQuantile.js';
+import { reportText } from '../i18n/report.js';
+import { baselineSentenceIn, methodSentenceIn } from './sentence.js';
 
-
-
-
+export { percent, points } from './points.js';
+const english = reportText('en');
 
 /** Paired t interval on differences d_i: mean ± t_{1−α/2, n−1} · sd / √n. */
 export function pairedDifference(diffs: number[], confidence = 0.95): PairedDifference {
@@ -28,30 +29,9 @@ function pairBySeed(arm: StudyRunResult[], baseline: StudyRunResult[], key: 'bes
   return arm.filter((r) => r.status === 'done' && r[key] !== undefined && base.has(r.seed)).map((r) => r[key]! - base.get(r.seed)!);
 }
 
-/** Points of top-1 (0.009 → "0.9"), one decimal; a minus sign, not a hyphen. */
-export function points(v: number, signed = false): string {
-  const p = Math.round(v * 1000) / 10;
-  const text = Math.abs(p).toFixed(1);
-  if (p < 0) return `−${text}`;
-  return signed && p > 0 ? `+${text}` : text;
-}
-
-export function percent(v: number): string {
-  return `${(v * 100).toFixed(1)} %`;
-}
-
-/** One sentence a person who does not train networks understands. */
+/** One sentence a person who does not train networks understands (English; sentence.ts words it in others). */
 export function methodSentence(label: string, diff: PairedDifference | undefined, seedSpread: number | undefined, hasBaseline: boolean): string {
-  if (!hasBaseline) return `${label}: no baseline in this study, so there is nothing to compare it with (add "baseline" to the methods).`;
-  if (!diff) return `${label}: no seed has finished both this method and the baseline yet.`;
-  const noise = seedSpread !== undefined && seedSpread > 0 ? `: the seed alone moves top-1 by ±${points(seedSpread)}` : '';
-  if (diff.n < 2 || diff.low === undefined || diff.high === undefined) {
-    return `${label}: ${points(diff.mean, true)} points of top-1 on one seed — that can't be judged; run at least 2 seeds (3 or more is better) to see it against the seed's own noise.`;
-  }
-  const ci = `(95 % CI ${points(diff.low)} to ${points(diff.high)})`;
-  if (diff.low > 0) return `${label} improved top-1 by ${points(diff.mean)} points ${ci}.`;
-  if (diff.high < 0) return `${label} lowered top-1 by ${points(-diff.mean)} points ${ci}.`;
-  return `${label}: no difference we can detect at this budget (${points(diff.mean, true)} points, 95 % CI ${points(diff.low)} to ${points(diff.high)})${noise}.`;
+  return methodSentenceIn(english, label, diff, seedSpread, hasBaseline);
 }
 
 /** The study's table and sentences from its arms and its runs' results (finished or not). */
@@ -75,9 +55,7 @@ export function studyResults(arms: StudyArm[], runs: StudyRunResult[]): StudyRes
     if (best) row.best = best;
     if (last) row.last = last;
     if (a.method === 'baseline') {
-      row.sentence = last
-        ? `${label} (the student alone): final top-1 ${percent(last.mean)}${last.n > 1 ? ` ± ${points(last.sd)} over ${last.n} seeds` : ' on one seed'}.`
-        : `${label} (the student alone): no finished run yet.`;
+      row.sentence = baselineSentenceIn(english, label, last);
       return row;
     }
     const dl = pairBySeed(mine, baseline, 'lastTop1');

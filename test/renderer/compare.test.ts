@@ -99,6 +99,21 @@ describe('honest verdicts', () => {
     // The baseline has no teacher and no β: not a difference; the epochs are.
     expect(tr.textContent!.replace(/\s+/g, ' ')).toMatch('differ in: epochs (3 vs 2).');
   });
+
+  it('words the settings that differ in Chinese (names and fixed values; numbers and paths stay)', async () => {
+    const { locale } = await import('../../renderer/src/i18n/index.js');
+    locale.set('zh', false);
+    try {
+      const s = (epochs: string, augmentation: string) => ({ dataset: '/d', epochs, augmentation, 'β': '1000 (sum-p, p 2)' });
+      render(CompareTable, { rows: [row('a', { settings: s('3', 'on') }), row('b', { settings: s('2', 'off') })] });
+      const text = screen.getByTestId('settings-differ').textContent!.replace(/\s+/g, ' ');
+      expect(text).toMatch('轮数 (3 对比 2)');
+      expect(text).toMatch('数据增强 (开 对比 关)');
+      expect(text).not.toMatch(/epochs|augmentation/);
+    } finally {
+      locale.set('en', false);
+    }
+  });
 });
 
 describe('compare screen', () => {

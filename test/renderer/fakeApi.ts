@@ -257,7 +257,7 @@ export const STUDY_VIEW: StudyView = {
       { method: 'baseline', label: 'Baseline', done: 2, planned: 2, best: { n: 2, mean: 0.82, sd: 0.0141, min: 0.81, max: 0.83 }, last: { n: 2, mean: 0.81, sd: 0.0141, min: 0.8, max: 0.82 },
         sentence: 'Baseline (the student alone): final top-1 81.0 % ± 1.4 over 2 seeds.' },
       { method: 'at', label: 'AT', done: 1, planned: 2, best: { n: 1, mean: 0.83, sd: 0, min: 0.83, max: 0.83 }, last: { n: 1, mean: 0.82, sd: 0, min: 0.82, max: 0.82 },
-        diffLast: { n: 1, mean: 0.02, sd: 0 }, sentence: 'AT: +2.0 points of top-1 on one seed — that can\'t be judged; run at least 2 seeds.' },
+        diffLast: { n: 1, mean: 0.02, sd: 0 }, sentence: 'AT: +2.0 points of top-1 on one seed — that can\'t be judged; run at least 2 seeds (3 or more is better) to see it against the seed\'s own noise.' },
     ],
   },
 };

@@ -11,6 +11,7 @@ vi.mock('../../renderer/src/lib/api.js', async () => {
 import StudyScreen from '../../renderer/src/screens/StudyScreen.svelte';
 import Studies from '../../renderer/src/screens/Studies.svelte';
 import { notices } from '../../renderer/src/lib/notices.svelte.js';
+import { locale } from '../../renderer/src/i18n/index.js';
 
 const text = (el: Element) => (el.textContent ?? '').replace(/\s+/g, ' ').trim();
 /** Each body row of a table as its cells' text joined by " | ". */
@@ -36,6 +37,20 @@ describe('study view', () => {
     const sentences = screen.getByTestId('study-sentences').querySelectorAll('li');
     expect([...sentences].map(text)).toEqual(STUDY_VIEW.results.rows.map((r) => r.sentence));
     expect(fakeApi.getStudy).toHaveBeenCalledWith('study-1');
+  });
+
+  it('words the sentences in Chinese from the same numbers', async () => {
+    locale.set('zh', false);
+    try {
+      render(StudyScreen, { props: { studyId: 'study-1' } });
+      const list = await screen.findByTestId('study-sentences');
+      expect([...list.querySelectorAll('li')].map(text)).toEqual([
+        'Baseline(仅学生):最终 top-1 为 81.0 % ± 1.4(2 个种子)。',
+        'AT:仅一个种子上 top-1 相差 +2.0 个百分点——无法据此判断;请至少运行 2 个种子(3 个以上更好),与种子本身的波动对比。',
+      ]);
+    } finally {
+      locale.set('en', false);
+    }
   });
 
   it('Stop asks the engine to stop the study; a stopped one offers Resume', async () => {

@@ -29,6 +29,7 @@ describe('listDirectory', () => {
       const labels = l.places.map((p) => p.path);
       expect(labels).toContain(process.cwd());
       expect(labels).toContain(runsDir);
+      expect(l.places.find((p) => p.path === runsDir)).toMatchObject({ label: 'Runs folder', kind: 'runs' }); // kind: the UI words it
       if (FASHION_DIR.startsWith('/usr/share/datasets/')) expect(labels).toContain(FASHION_DIR);
       // No path given: the process's working folder (no roots).
       expect((await api.listDirectory()).path).toBe(process.cwd());

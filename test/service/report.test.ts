@@ -132,4 +132,19 @@ describe('report parts', () => {
     expect(en).toContain('Generated December 6, 2026 at 09:30 UTC');
     expect(en).toContain('<h3>Results</h3>');
   });
+
+  it("labels each run's recorded latency as not comparable, in both languages, and marks no best on it", () => {
+    const config = parseRunConfig({ name: 'lat', data: { path: FASHION_DIR }, method: 'baseline' });
+    const run = {
+      id: 'l1', config, models: 'WRN-16-1',
+      status: { status: 'done', phase: null, epoch: 1, step: 0, createdAt: 'c', updatedAt: 'u', resumable: false, activeSeconds: 1, results: {} },
+      environment: { recordedAt: 'r', student: { latencyMs: 1.5 } }, teacherEpochs: [], studentEpochs: [], snapshot: null, probes: null,
+    } as unknown as ReportRun;
+    const en = renderReport([run, { ...run, id: 'l2' }]);
+    expect(en).toContain('<th>latency (batch 1), recorded at the end of this run (different times and conditions from other runs; not comparable)</th><td>1.500 ms/image</td>');
+    expect(en.match(/ms\/image<\/td>/g)).toHaveLength(2);
+    expect(en).not.toMatch(/ms\/image[^<]*<(strong|mark|b)>|best[^<]*latency/i);
+    const zh = renderReport([run], { lang: 'zh' });
+    expect(zh).toContain('<th>延迟(批大小 1),本次运行结束时记录(与其他运行的时间和条件不同,不可比较)</th><td>1.500 毫秒/张</td>');
+  });
 });

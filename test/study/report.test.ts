@@ -39,5 +39,9 @@ describe('study report', () => {
     for (const s of ['<h2>研究结论</h2>', '<h2>结果</h2>', '<h2>运行</h2>', '生成于 2026年12月6日 07:00 UTC', '已完成 5/5 个运行',
       '+1.5 <small>(−4.9 至 7.9)</small>', '最终测试 top-1 90.0 %', '<th>Δ 最终 vs 基线(95% 置信区间)</th>']) expect(zh).toContain(s);
     expect(zh).not.toContain('What the study found');
+    // The plain sentences, worded again in Chinese from the same numbers (baseline sd over seeds 1.4 points).
+    expect(zh).toContain('<li>Baseline(仅学生):最终 top-1 为 81.0 % ± 1.4(2 个种子)。</li>');
+    expect(zh).toContain('<li>AT:在此训练量下检测不到差异(+1.5 个百分点,95% 置信区间 −4.9 至 7.9):仅种子本身就会让 top-1 变动 ±1.4。</li>');
+    expect(zh).not.toMatch(/the student alone|no difference we can detect/);
   });
 });

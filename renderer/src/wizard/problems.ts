@@ -1,6 +1,7 @@
 // What the wizard's checks find, as data (field, rule, limit or options), and the one function that words
-// it in English. The checks (validate.ts) never write text, so a translation replaces problemMessage only.
+// it through the UI's catalogue (i18n/en.ts, zh.ts). The checks (validate.ts) never write text.
 import { LIMITS, type LimitKey, type NumberLimit, type NumberRule } from '../../../core/config/limits.js';
+import { t } from '../i18n/index.js';
 
 export type ProblemRule =
   | NumberRule
@@ -41,102 +42,104 @@ export interface Problem {
 /** "a whole number, 1 or more" / "a number from 0 to 1" / "a number above 0": the range of a LIMITS entry. */
 function range(key: LimitKey): string {
   const l: NumberLimit = LIMITS[key];
-  const kind = l.int ? 'a whole number' : 'a number';
+  const kind = l.int ? t('problem.kind.int') : t('problem.kind.number');
   if (l.min !== undefined && l.max !== undefined) {
-    return l.minExclusive ? `${kind} above ${l.min} and at most ${l.max}` : `${kind} from ${l.min} to ${l.max}`;
+    return l.minExclusive ? t('problem.range.aboveAtMost', { kind, min: l.min, max: l.max }) : t('problem.range.fromTo', { kind, min: l.min, max: l.max });
   }
-  if (l.min !== undefined) return l.minExclusive ? `${kind} above ${l.min}` : `${kind}, ${l.min} or more`;
+  if (l.min !== undefined) return l.minExclusive ? t('problem.range.above', { kind, min: l.min }) : t('problem.range.orMore', { kind, min: l.min });
   return kind;
 }
 
 /** How many runs (one per seed) Start may make from one config: the wizard's own field, not the config's. */
 export const REPEATS_LIMIT = { int: true, min: 1, max: 10 } as const satisfies NumberLimit;
 
-const min = (key: LimitKey) => (LIMITS[key] as NumberLimit).min;
-const max = (key: LimitKey) => (LIMITS[key] as NumberLimit).max;
+const min = (key: LimitKey) => (LIMITS[key] as NumberLimit).min!;
+const max = (key: LimitKey) => (LIMITS[key] as NumberLimit).max!;
 
 /** Each field's sentence for "outside its range", with the numbers read from LIMITS. */
 const RANGE_TEXT: Record<string, () => string> = {
-  'data.limit': () => `Enter a whole number of images, ${min('data.limit')} or more, or leave it empty to use every image.`,
-  'data.testLimit': () => `Enter a whole number of test images, ${min('data.testLimit')} or more, or leave it empty to use the whole test split.`,
-  'data.validationSplit': () => `Enter a fraction from ${min('data.validationSplit')} (no validation set) up to, but not including, ${max('data.validationSplit')} — e.g. 0.1 for 10%.`,
-  'teacher.training.epochs': () => `Enter a whole number of epochs, ${min('training.epochs')} or more (or leave it empty to use the student's).`,
-  'teacher.limit': () => `Enter a whole number of images, ${min('teacher.limit')} or more (or leave it empty to use the student's).`,
-  'model.widen': () => `The width (widening factor k) is ${range('model.widen')}.`,
-  'attention.fn.p': () => `p is ${range('attention.fn.p')} (the paper uses 2): below ${min('attention.fn.p')} the attention map has no finite gradient where activations are 0.`,
-  'attention.beta': () => `β is ${range('attention.beta')} (the paper's code uses 1000).`,
-  'attention.pairs': () => `A pair's β must be ${range('attention.pairs.beta')} (or empty to use the run's β).`,
-  'kd.temperature': () => `The temperature T is ${range('kd.temperature')} (the paper uses 4).`,
-  'kd.alpha': () => `α is ${range('kd.alpha')} (the paper uses 0.9).`,
-  'gradAt.beta': () => `β is ${range('gradAt.beta')} (the paper uses 0.1).`,
-  'training.epochs': () => `Enter a whole number of epochs, ${min('training.epochs')} or more.`,
-  'training.batchSize': () => `The batch size is ${range('training.batchSize')} (128 in the paper).`,
-  'training.lr': () => `The learning rate is ${range('training.lr')} (0.1 in the paper).`,
-  'training.schedule.gamma': () => `The factor is ${range('training.schedule.gamma')} (0.2 in the paper).`,
-  'training.momentum': () => `Momentum is ${range('training.momentum')} (0.9 in the paper).`,
-  'training.weightDecay': () => `Weight decay is ${range('training.weightDecay')} (0.0005 in the paper).`,
-  seed: () => `The seed is ${range('seed')}.`,
-  probes: () => `The number of probe images is ${range('probes')}.`,
-  repeats: () => `Train ${REPEATS_LIMIT.min} to ${REPEATS_LIMIT.max} runs (one per seed).`,
+  'data.limit': () => t('problem.range.data.limit', { min: min('data.limit') }),
+  'data.testLimit': () => t('problem.range.data.testLimit', { min: min('data.testLimit') }),
+  'data.validationSplit': () => t('problem.range.data.validationSplit', { min: min('data.validationSplit'), max: max('data.validationSplit') }),
+  'teacher.training.epochs': () => t('problem.range.teacher.training.epochs', { min: min('training.epochs') }),
+  'teacher.limit': () => t('problem.range.teacher.limit', { min: min('teacher.limit') }),
+  'model.widen': () => t('problem.range.model.widen', { range: range('model.widen') }),
+  'attention.fn.p': () => t('problem.range.attention.fn.p', { range: range('attention.fn.p'), min: min('attention.fn.p') }),
+  'attention.beta': () => t('problem.range.attention.beta', { range: range('attention.beta') }),
+  'attention.pairs': () => t('problem.range.attention.pairs', { range: range('attention.pairs.beta') }),
+  'kd.temperature': () => t('problem.range.kd.temperature', { range: range('kd.temperature') }),
+  'kd.alpha': () => t('problem.range.kd.alpha', { range: range('kd.alpha') }),
+  'gradAt.beta': () => t('problem.range.gradAt.beta', { range: range('gradAt.beta') }),
+  'training.epochs': () => t('problem.range.training.epochs', { min: min('training.epochs') }),
+  'training.batchSize': () => t('problem.range.training.batchSize', { range: range('training.batchSize') }),
+  'training.lr': () => t('problem.range.training.lr', { range: range('training.lr') }),
+  'training.schedule.gamma': () => t('problem.range.training.schedule.gamma', { range: range('training.schedule.gamma') }),
+  'training.momentum': () => t('problem.range.training.momentum', { range: range('training.momentum') }),
+  'training.weightDecay': () => t('problem.range.training.weightDecay', { range: range('training.weightDecay') }),
+  seed: () => t('problem.range.seed', { range: range('seed') }),
+  probes: () => t('problem.range.probes', { range: range('probes') }),
+  repeats: () => t('problem.range.repeats', { min: REPEATS_LIMIT.min, max: REPEATS_LIMIT.max }),
 };
 
 /** Past a practicalMax (limits.ts): what goes wrong there. */
 const PRACTICAL_TEXT: Record<string, (cap: number) => string> = {
-  'model.widen': (cap) => `A width above ${cap} makes a network far too large to train here.`,
-  'attention.fn.p': (cap) => `p above ${cap} makes the map a single bright spot and the loss numerically unstable; use 1–4.`,
-  'training.batchSize': (cap) => `A batch above ${cap} images will not fit in memory here.`,
-  'training.lr': (cap) => `A learning rate above ${cap} makes training diverge; the paper uses 0.1.`,
+  'model.widen': (cap) => t('problem.practical.model.widen', { cap }),
+  'attention.fn.p': (cap) => t('problem.practical.attention.fn.p', { cap }),
+  'training.batchSize': (cap) => t('problem.practical.training.batchSize', { cap }),
+  'training.lr': (cap) => t('problem.practical.training.lr', { cap }),
 };
 
-const CHOOSE: Record<string, string> = {
-  'data.path': 'Choose the folder (or file) that holds your dataset.',
-  'teacher.source': 'Choose where the teacher comes from.',
-  'teacher.run': 'Pick one of your finished runs.',
-  'teacher.path': 'Enter the path of the teacher\'s model.json.',
-  method: 'Choose a method.',
-  'attention.fn.kind': 'Choose an attention function.',
-  'training.schedule.kind': 'Choose a schedule.',
-  'model.variant': 'Choose thin or wide.',
+const CHOOSE: Record<string, () => string> = {
+  'data.path': () => t('problem.choose.data.path'),
+  'teacher.source': () => t('problem.choose.teacher.source'),
+  'teacher.run': () => t('problem.choose.teacher.run'),
+  'teacher.path': () => t('problem.choose.teacher.path'),
+  method: () => t('problem.choose.method'),
+  'attention.fn.kind': () => t('problem.choose.attention.fn.kind'),
+  'training.schedule.kind': () => t('problem.choose.training.schedule.kind'),
+  'model.variant': () => t('problem.choose.model.variant'),
 };
 
-/** The English message for a problem: the only place the wizard's check texts are written. */
+/** The message for a problem, in the UI's language: the only place the wizard's check texts are worded. */
 export function problemMessage(p: Problem): string {
   // The teacher's and the student's model fields share their words.
   const key = p.field.replace(/^(teacher|student)\.model\./, 'model.');
-  const who = p.field.startsWith('teacher.') ? 'teacher' : 'student';
+  const teacher = p.field.startsWith('teacher.');
   switch (p.rule) {
     case 'number': case 'int': case 'min': case 'max':
-      return RANGE_TEXT[key]?.() ?? `${p.field} is out of range.`;
+      return RANGE_TEXT[key]?.() ?? t('problem.range.other', { field: p.field });
     case 'practicalMax':
-      return PRACTICAL_TEXT[key]?.(p.limit!) ?? `${p.field} is above ${p.limit}.`;
+      return PRACTICAL_TEXT[key]?.(p.limit!) ?? t('problem.practical.other', { field: p.field, cap: p.limit! });
     case 'required':
-      return key === 'model.family' ? `Choose the ${who}'s architecture.` : CHOOSE[key] ?? `${p.field} is required.`;
+      if (key === 'model.family') return teacher ? t('problem.family.teacher') : t('problem.family.student');
+      return CHOOSE[key]?.() ?? t('problem.required.other', { field: p.field });
     case 'oneOf':
-      if (key === 'model.family') return `Choose the ${who}'s architecture: WRN, ResNet or NIN.`;
-      if (key === 'model.depth') return `ResNet comes in depth ${p.options!.join(' or ')}.`;
-      return CHOOSE[key] ?? `Choose one of ${p.options!.join(', ')}.`;
+      if (key === 'model.family') return teacher ? t('problem.familyOneOf.teacher') : t('problem.familyOneOf.student');
+      if (key === 'model.depth') return t('problem.resnetDepth', { depths: p.options!.join(t('problem.orJoin')) });
+      return CHOOSE[key]?.() ?? t('problem.oneOf', { options: p.options!.join(t('problem.listJoin')) });
     case 'wrnDepth': {
-      const given = p.value === undefined || p.value === null || p.value === '' || Number.isNaN(p.value) ? '' : ` (${String(p.value)} is not).`;
-      return `A wide ResNet's depth is 6n+4: 10, 16, 22, 28, 34, 40, …${given}`;
+      const none = p.value === undefined || p.value === null || p.value === '' || Number.isNaN(p.value);
+      return none ? t('problem.wrnDepth') : t('problem.wrnDepthGiven', { value: String(p.value) });
     }
     case 'milestones':
-      return 'Milestones are increasing fractions of the epochs between 0 and 1, like 0.3, 0.6, 0.8.';
+      return t('problem.milestones');
     case 'maxLength':
-      return `Keep the run name to ${p.limit} characters or fewer.`;
+      return t('problem.maxLength', { limit: p.limit! });
     case 'testImages':
-      return `The run will have ${p.limit} test images: show at most that many probe images.`;
+      return t('problem.testImages', { limit: p.limit! });
     case 'classes':
-      return `This teacher predicts ${String(p.value)} classes but the dataset has ${p.limit}; it must have been trained on the same classes.`;
+      return t('problem.classes', { value: String(p.value), limit: p.limit! });
     case 'seedOverflow':
-      return `The seeds of these runs would pass ${p.limit}: pick a smaller seed.`;
+      return t('problem.seedOverflow', { limit: p.limit! });
     case 'empty':
-      return 'Pair at least one student tap with a teacher tap, or go back to the automatic pairing.';
+      return t('problem.empty');
     case 'noTaps':
-      return 'Tick at least one layer whose attention the student should copy, or use the automatic choice.';
+      return t('problem.noTaps');
     case 'unreadable':
-      return `This cannot be read as a dataset: ${p.text}`;
+      // The reason is the engine's own words (English, see the README's i18n note).
+      return t('problem.unreadable', { reason: p.text ?? '' });
     case 'unavailable':
-      return p.text === undefined ? `Unknown backend "${String(p.value)}".` : `${String(p.value)} is not available on this machine: ${p.text}`;
+      return p.text === undefined ? t('problem.unknownBackend', { backend: String(p.value) }) : t('problem.unavailable', { backend: String(p.value), reason: p.text });
     case 'engine':
       return p.text ?? '';
   }
