@@ -12,7 +12,8 @@ import {
   type App, type Problems,
 } from './harness.js';
 import { DATASET, fill, next, step } from './flow.js';
-import type { RunSummary, StudyView } from '../../core/service/api.js';
+import type { StudyView } from '../../core/service/api.js';
+import type { RunSummary } from '../../core/runs/types.js';
 
 vi.mock('../../serve/files.js', async (importOriginal) => {
   const orig = await importOriginal<typeof import('../../serve/files.js')>();

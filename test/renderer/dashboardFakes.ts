@@ -48,7 +48,7 @@ export const connectionListeners = new Set<ConnListener>();
 export function emitConnection(state: Parameters<ConnListener>[0]): void {
   for (const fn of [...connectionListeners]) fn(state);
 }
-export const listeners = new Set<{ fn: Listener; runId?: string }>();
+export const listeners = new Set<{ fn: Listener; runId?: string | undefined }>();
 export function emit(runId: string, ev: RunEvent): void {
   for (const l of [...listeners]) if (!l.runId || l.runId === runId) l.fn(runId, ev);
 }
