@@ -11,7 +11,7 @@ export function definedOnly<T extends object>(o: T): DefinedOnly<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as DefinedOnly<T>;
 }
 
-type OptionalKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? K : never }[keyof T];
+type OptionalKeys<T> = { [K in keyof T]-?: Pick<T, K> extends Required<Pick<T, K>> ? never : K }[keyof T];
 
 /** A partial update of T: any field may be left out, and an optional field set to undefined is cleared. */
 export type Patch<T> = { [K in Exclude<keyof T, OptionalKeys<T>>]?: T[K] } & { [K in OptionalKeys<T>]?: T[K] | undefined };
