@@ -19,8 +19,8 @@ export function progressMode(io: CliIO, json: boolean): ProgressMode {
 }
 
 export class ProgressView {
-  private multi?: cliProgress.MultiBar;
-  private bar?: cliProgress.SingleBar;
+  private multi?: cliProgress.MultiBar | undefined;
+  private bar?: cliProgress.SingleBar | undefined;
   private barKey = '';
   private lastDraw = 0;
   cancelled = false;

@@ -27,7 +27,7 @@ const MAX_SUBSCRIPTIONS = 64;
 
 export interface EventHubOptions {
   api: AtStudioApi;
-  pingIntervalMs?: number;
+  pingIntervalMs?: number | undefined;
   log?: (line: string) => void;
 }
 

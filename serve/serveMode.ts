@@ -17,7 +17,7 @@ export interface ServeModeOptions {
   /** Default 7860; 0 picks a free port. */
   port?: number;
   /** As startServer's: undefined a random one, null none (loopback only), a string that one. */
-  token?: string | null;
+  token?: string | null | undefined;
   /** Absolute folders exports may go to and the browser may list (--root); none: the working folder. */
   roots?: string[];
   cwd: string;

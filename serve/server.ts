@@ -21,7 +21,7 @@ export interface ServeOptions {
    * user could otherwise drive the API); null: none (loopback only, asked for with --no-token);
    * a string: required on every request and socket.
    */
-  token?: string | null;
+  token?: string | null | undefined;
   /** The built renderer (renderer/dist); without it, / shows a page saying the UI is not built. */
   staticDir?: string;
   /** Run folders, served read-only under /runs/<id>/files/. */

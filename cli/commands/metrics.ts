@@ -8,9 +8,11 @@ export interface RunMetrics {
   seed: number;
   /** Equal for runs that differ only in seed and name. */
   replicateKey: string;
-  params?: number; multiplyAdds?: number; sizeBytes?: number; latencyMs?: number;
-  bestTop1?: number; bestEpoch?: number; lastTop1?: number; lastEpoch?: number; agreement?: number;
-  trainSeconds?: number; backend?: string;
+  // Undefined where the run has not written the figure yet (read from files that may lack it).
+  params?: number | undefined; multiplyAdds?: number | undefined; sizeBytes?: number | undefined;
+  latencyMs?: number | undefined; bestTop1?: number | undefined; bestEpoch?: number | undefined;
+  lastTop1?: number | undefined; lastEpoch?: number | undefined; agreement?: number | undefined;
+  trainSeconds?: number | undefined; backend?: string | undefined;
 }
 
 type Rec = Record<string, unknown>;

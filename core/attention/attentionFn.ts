@@ -3,12 +3,12 @@
 import { tf } from '../tf.js';
 import { MIN_ATTENTION_P } from '../config/types.js';
 
-export type AttentionFn = { kind: 'sum' | 'sum-p' | 'max-p'; p?: number }; // p defaults to 2
+export type AttentionFn = { kind: 'sum' | 'sum-p' | 'max-p'; p?: number | undefined }; // p defaults to 2
 
 /** The reference code's `at(x)`: F_sum^2 (it uses a channel mean, identical after normalization). */
 export const DEFAULT_ATTENTION_FN: AttentionFn = { kind: 'sum-p', p: 2 };
 
-export function resolveAttentionFn(fn: AttentionFn = DEFAULT_ATTENTION_FN): Required<AttentionFn> {
+export function resolveAttentionFn(fn: AttentionFn = DEFAULT_ATTENTION_FN): { kind: AttentionFn['kind']; p: number } {
   const kinds = ['sum', 'sum-p', 'max-p'];
   if (!kinds.includes(fn.kind)) {
     throw new Error(`attention function kind must be one of ${kinds.join(', ')}, got ${JSON.stringify(fn.kind)}`);

@@ -5,7 +5,7 @@ import { StudioError } from '../errors.js';
 
 export type { TapInfo };
 
-export interface HintPair { student: string; teacher: string; beta?: number } // tap layer names
+export interface HintPair { student: string; teacher: string; beta?: number | undefined } // tap layer names
 
 export interface ResolvedHintPair extends HintPair {
   studentShape: [number, number, number];

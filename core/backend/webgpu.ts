@@ -68,9 +68,9 @@ interface DeviceLike {
 /** Module state: one Dawn instance, one device for the process (TF.js has one 'webgpu' backend). */
 const state: {
   gpu?: GpuLike;
-  device?: DeviceLike;
+  device?: DeviceLike | undefined;
   adapter?: WebGpuAdapter;
-  failure?: Error;
+  failure?: Error | undefined;
   lostWaiters: ((e: Error) => void)[];
 } = { lostWaiters: [] };
 

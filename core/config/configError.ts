@@ -18,7 +18,7 @@ export class ConfigError extends StudioError {
   constructor(issues: ConfigIssue[], source?: string) {
     super('config.invalid', formatIssues(issues, source), { ...(issues[0]?.path ? { field: issues[0].path } : {}), ...(source ? { file: source } : {}) });
     this.issues = issues;
-    this.source = source;
+    if (source !== undefined) this.source = source;
   }
 }
 

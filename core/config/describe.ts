@@ -40,5 +40,7 @@ export function defaultRunName(config: Pick<RunConfig, 'student' | 'teacher' | '
 /** The recipe the teacher is trained with: the run's recipe with the teacher's own overrides on top. */
 export function teacherRecipe(config: RunConfig): TrainingRecipe {
   const own = config.teacher?.source === 'train' ? config.teacher.training ?? {} : {};
-  return { ...config.training, ...own };
+  // Only the fields the teacher sets: a key the schema let through as undefined keeps the student's value.
+  const set = Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) as Partial<TrainingRecipe>;
+  return { ...config.training, ...set };
 }

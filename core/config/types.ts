@@ -6,11 +6,11 @@
 
 export type ModelFamilySpec =
   | { family: 'wrn'; depth: number /* 6n+4 */; widen: number }
-  | { family: 'resnet'; depth: 18 | 34; stem?: 'auto' | 'small' | 'imagenet' }
+  | { family: 'resnet'; depth: 18 | 34; stem?: 'auto' | 'small' | 'imagenet' | undefined }
   | { family: 'nin'; variant: 'thin' | 'wide' };
 
-export type AttentionFn = { kind: 'sum' | 'sum-p' | 'max-p'; p?: number };
-export interface HintPair { student: string; teacher: string; beta?: number }
+export type AttentionFn = { kind: 'sum' | 'sum-p' | 'max-p'; p?: number | undefined };
+export interface HintPair { student: string; teacher: string; beta?: number | undefined }
 export type DatasetFormat = 'cifar10' | 'cifar100' | 'idx' | 'folder';
 export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -32,16 +32,19 @@ export interface TrainingRecipe {
   schedule: LrSchedule;
 }
 
+/** A teacher's own recipe: any field left out (or undefined, as the schema lets through) takes the student's. */
+export type RecipeOverrides = { [K in keyof TrainingRecipe]?: TrainingRecipe[K] | undefined };
+
 export type TeacherConfig =
   /**
    * Train the teacher first in this run (phase 'teacher'); `training` overrides the student's recipe;
    * `limit` is how many training images the teacher phase uses (the first ones; default `data.limit`).
    */
-  | { source: 'train'; model: ModelFamilySpec; training?: Partial<TrainingRecipe>; limit?: number }
+  | { source: 'train'; model: ModelFamilySpec; training?: RecipeOverrides | undefined; limit?: number | undefined }
   /** A teacher file on disk: a TF.js model.json or an ONNX .onnx (told by its bytes). */
-  | { source: 'file'; path: string; taps?: string[] }
+  | { source: 'file'; path: string; taps?: string[] | undefined }
   /** The student (or trained teacher) of another run in the same runs folder. */
-  | { source: 'run'; run: string; role?: 'student' | 'teacher'; taps?: string[] };
+  | { source: 'run'; run: string; role?: 'student' | 'teacher' | undefined; taps?: string[] | undefined };
 
 export interface RunConfig {
   version: 2;
@@ -50,23 +53,23 @@ export interface RunConfig {
   data: {
     path: string;
     format: 'auto' | DatasetFormat;
-    inputShape?: [number, number, number];
+    inputShape?: [number, number, number] | undefined;
     /** Training images used (the first ones); default all. */
-    limit?: number;
+    limit?: number | undefined;
     /** Test images used (the first ones); default all. Version 1 had one `limit` for both splits. */
-    testLimit?: number;
+    testLimit?: number | undefined;
     validationSplit: number;
     augment: boolean;
   };
-  teacher?: TeacherConfig;
-  student: { model: ModelFamilySpec; taps?: string[] };
+  teacher?: TeacherConfig | undefined;
+  student: { model: ModelFamilySpec; taps?: string[] | undefined };
   method: Method;
   attention: {
     fn: AttentionFn;
     /** 'code': total = task + β·Σ_j at_loss_j (the authors' code); 'paper': task + β/2·Σ_j ‖…‖ (eq. 2). */
     beta: number;
     form: 'code' | 'paper';
-    pairs?: HintPair[];
+    pairs?: HintPair[] | undefined;
     betaDecay: 'none' | 'linear';
   };
   kd: { temperature: number; alpha: number };

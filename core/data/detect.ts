@@ -5,9 +5,9 @@ import { DataError } from './errors.js';
 import type { DatasetFormat } from './types.js';
 
 export type Layout =
-  | { format: 'cifar10'; root: string; train: string[]; test: string[]; namesFile?: string }
-  | { format: 'cifar100'; root: string; train: string[]; test: string[]; namesFile?: string }
-  | { format: 'idx'; root: string; train: IdxPair; test: IdxPair; namesFile?: string }
+  | { format: 'cifar10'; root: string; train: string[]; test: string[]; namesFile?: string | undefined }
+  | { format: 'cifar100'; root: string; train: string[]; test: string[]; namesFile?: string | undefined }
+  | { format: 'idx'; root: string; train: IdxPair; test: IdxPair; namesFile?: string | undefined }
   | { format: 'folder'; root: string };
 
 export interface IdxPair { images: string; labels: string }

@@ -6,6 +6,6 @@ export class DataError extends StudioError {
   constructor(file: string | undefined, problem: string) {
     super('data.invalid', file ? `${file}: ${problem}` : problem);
     this.name = 'DataError';
-    this.file = file;
+    if (file !== undefined) this.file = file;
   }
 }

@@ -17,7 +17,7 @@ export interface FolderLayout {
   /** Round-robin across classes, so the first N (a `limit`) are balanced. */
   train: FileExample[];
   test: FileExample[];
-  validation?: FileExample[];
+  validation?: FileExample[] | undefined;
   testSource: 'folder' | 'holdout';
   notes: string[];
 }

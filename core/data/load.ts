@@ -40,7 +40,7 @@ export async function loadDataset(dir: string, opts: LoadOptions = {}): Promise<
   return { info, train, test: loaded.test, ...(validation ? { validation } : {}) };
 }
 
-interface Loaded { classes: string[]; train: Split; test: Split; validation?: Split; nativeShape: Shape; notes: string[] }
+interface Loaded { classes: string[]; train: Split; test: Split; validation?: Split | undefined; nativeShape: Shape; notes: string[] }
 
 async function loadBinary(layout: Exclude<Layout, { format: 'folder' }>, opts: LoadOptions): Promise<Loaded> {
   let classes: string[];

@@ -15,7 +15,7 @@ export interface DatasetInfo {
   samples: { label: number; png: Uint8Array }[];
   /** Shape on disk when loadDataset converted the images to another inputShape. */
   nativeShape?: [number, number, number];
-  validationCount?: number;
+  validationCount?: number | undefined;
   /** Plain-language remarks for the wizard and the run log (held-out test set, resized images, …). */
   notes?: string[];
 }

@@ -11,7 +11,7 @@ import { evaluate, type EvalResult } from './evaluate.js';
 export interface EvaluateFileRequest {
   modelPath: string;
   dataPath: string;
-  run?: RunHandle;
+  run?: RunHandle | undefined;
   limit?: number;
   batchSize?: number;
 }

@@ -8,7 +8,7 @@ export type ModelFormat =
   | 'tfjs-json' | 'onnx'
   | 'keras-h5' | 'keras-v3' | 'pytorch' | 'torchscript' | 'pytorch-legacy' | 'savedmodel' | 'tf-graph-pb' | 'zip' | 'unknown';
 
-export interface SniffResult { format: ModelFormat; /** Set for a format that cannot be used as it is. */ problem?: string }
+export interface SniffResult { format: ModelFormat; /** Set for a format that cannot be used as it is. */ problem?: string | undefined }
 
 export class ForeignModelError extends StudioError {
   constructor(public override file: string, public format: ModelFormat, message: string) {

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { tf } from '../tf.js';
 import { atomicWrite, atomicWriteJson } from './atomicWrite.js';
 import { StudioError } from '../errors.js';
+import { definedOnly } from '../util/exactOptional.js';
 
 export class ModelFileError extends StudioError {
   constructor(message: string, public override file: string) {
@@ -23,13 +24,13 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
       const data = artifacts.weightData === undefined ? new ArrayBuffer(0)
         : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
       await atomicWrite(path.join(dir, WEIGHTS_FILE), new Uint8Array(data));
-      const json: tf.io.ModelJSON = {
+      const json: tf.io.ModelJSON = definedOnly({
         modelTopology: artifacts.modelTopology as object,
         format: artifacts.format ?? 'layers-model',
         generatedBy: artifacts.generatedBy,
         convertedBy: artifacts.convertedBy ?? null,
         weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs ?? [] }],
-      };
+      });
       if (artifacts.trainingConfig) json.trainingConfig = artifacts.trainingConfig;
       if (artifacts.userDefinedMetadata) json.userDefinedMetadata = artifacts.userDefinedMetadata;
       await atomicWriteJson(path.join(dir, 'model.json'), json);
@@ -115,7 +116,7 @@ export async function loadLayersModelFile(modelJsonPath: string): Promise<tf.Lay
   let offset = 0;
   for (const b of buffers) { weightData.set(b, offset); offset += b.byteLength; }
 
-  const artifacts: tf.io.ModelArtifacts = {
+  const artifacts: tf.io.ModelArtifacts = definedOnly({
     modelTopology: topology,
     format: 'layers-model',
     generatedBy: json.generatedBy,
@@ -124,7 +125,7 @@ export async function loadLayersModelFile(modelJsonPath: string): Promise<tf.Lay
     weightData: weightData.buffer,
     trainingConfig: json.trainingConfig,
     userDefinedMetadata: json.userDefinedMetadata,
-  };
+  });
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (err) {

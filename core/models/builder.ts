@@ -2,6 +2,7 @@
 // and PyTorch-exact padding for strided convolutions and pooling.
 import { tf } from '../tf.js';
 import { Rng } from '../util/rng.js';
+import { definedOnly } from '../util/exactOptional.js';
 import { ModelError } from './types.js';
 
 type ST = tf.SymbolicTensor;
@@ -31,14 +32,14 @@ export class Builder {
   /** Kaiming-normal (plain, not truncated, as torch.nn.init.kaiming_normal_): std = sqrt(2 / fan). */
   kaiming(fan: number): ReturnType<typeof tf.initializers.randomNormal> {
     if (this.zeroInit) return tf.initializers.zeros();
-    return tf.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / fan), seed: this.seed() });
+    return tf.initializers.randomNormal(definedOnly({ mean: 0, stddev: Math.sqrt(2 / fan), seed: this.seed() }));
   }
 
   /** torch.nn.Linear's default: U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for weight and bias. */
   torchLinear(fanIn: number): ReturnType<typeof tf.initializers.randomNormal> {
     if (this.zeroInit) return tf.initializers.zeros();
     const b = 1 / Math.sqrt(fanIn);
-    return tf.initializers.randomUniform({ minval: -b, maxval: b, seed: this.seed() });
+    return tf.initializers.randomUniform(definedOnly({ minval: -b, maxval: b, seed: this.seed() }));
   }
 
   /**
@@ -73,7 +74,7 @@ export class Builder {
     const gammaInitializer = gamma === 'uniform' && !this.zeroInit
       // tfjs-layers reads `args.minval || -0.05`, so a minval of 0 would become −0.05: ask for the smallest
       // positive double instead (the same draws: u·(1 − 5e-324) + 5e-324 rounds to u in float32).
-      ? tf.initializers.randomUniform({ minval: Number.MIN_VALUE, maxval: 1, seed: this.seed() })
+      ? tf.initializers.randomUniform(definedOnly({ minval: Number.MIN_VALUE, maxval: 1, seed: this.seed() }))
       : 'ones';
     return tf.layers.batchNormalization({
       name: this.name(name), momentum: 0.9, epsilon: 1e-5, gammaInitializer, betaInitializer: 'zeros',

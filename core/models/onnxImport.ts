@@ -234,7 +234,7 @@ export function onnxToLayersModel(bytes: Uint8Array, file: string): OnnxImport {
           const lo = n.input![1] ? (cst(n.input![1], n, 'min').data[0]) : (a.min as number | undefined);
           const hi = n.input![2] ? (cst(n.input![2], n, 'max').data[0]) : (a.max as number | undefined);
           if (lo !== 0 || hi === undefined) fail(`${nodeLabel(n)}: only Clip(0, max) (ReLU6-like) is supported`);
-          layer = tf.layers.reLU({ name: name(), maxValue: hi });
+          layer = tf.layers.reLU({ name: name(), maxValue: hi! }); // fail() above throws when hi is undefined
         } else layer = tf.layers.activation({ name: name(), activation: n.opType === 'Sigmoid' ? 'sigmoid' : 'tanh' });
         put(n, { st: layer.apply(x.st) as ST, form: x.form, nonNegative: n.opType === 'Relu' || n.opType === 'Clip' || n.opType === 'Sigmoid' });
         break;

@@ -4,7 +4,7 @@ import { StudioError } from '../errors.js';
 
 export type ModelFamilySpec =
   | { family: 'wrn'; depth: number; widen: number }
-  | { family: 'resnet'; depth: 18 | 34; stem?: 'auto' | 'small' | 'imagenet' }
+  | { family: 'resnet'; depth: 18 | 34; stem?: 'auto' | 'small' | 'imagenet' | undefined }
   | { family: 'nin'; variant: 'thin' | 'wide' };
 
 export type ModelSpec = ModelFamilySpec & { inputShape: [number, number, number]; numClasses: number };

@@ -41,8 +41,8 @@ export interface ReplicateInput {
   name: string;
   replicateKey: string;
   seed: number;
-  bestTop1?: number;
-  lastTop1?: number;
+  bestTop1?: number | undefined;
+  lastTop1?: number | undefined;
 }
 
 export interface ReplicateGroup {

@@ -9,6 +9,7 @@ import type { tf } from '../tf.js';
 import { hasCheckpointDir, loadCheckpointDir, saveCheckpointDir, type CheckpointHooks } from './checkpoint.js';
 import { JsonLinesAppender, readJsonLines } from './jsonl.js';
 import { writtenBy, type ResumePoint } from './metricsTrim.js';
+import { definedOnly, type Patch } from '../util/exactOptional.js';
 import type {
   AttentionSnapshot,
   Checkpoint,
@@ -40,9 +41,10 @@ export function initialStatus(now: Date): RunStatusFile {
 }
 
 /** Apply a partial update the way the handle does (exported for tests and for tools that repair status). */
-export function mergeStatus(old: RunStatusFile, patch: Partial<RunStatusFile>, now: Date): RunStatusFile {
+export function mergeStatus(old: RunStatusFile, patch: Patch<RunStatusFile>, now: Date): RunStatusFile {
   const t = now.toISOString();
-  const next: RunStatusFile = { ...old, ...patch, results: { ...old.results, ...(patch.results ?? {}) }, updatedAt: t };
+  // A field the patch clears is left out, as status.json would have it after a write.
+  const next: RunStatusFile = definedOnly({ ...old, ...patch, results: { ...old.results, ...(patch.results ?? {}) }, updatedAt: t });
   const wasRunning = old.status === 'running';
   const isRunning = next.status === 'running';
   if (isRunning && !wasRunning) {
@@ -126,11 +128,11 @@ export class RunFolder implements RunHandle {
     return { ...initialStatus(this.now()), ...s, results: s.results ?? {} };
   }
 
-  writeStatus(patch: Partial<RunStatusFile>): Promise<RunStatusFile> {
+  writeStatus(patch: Patch<RunStatusFile>): Promise<RunStatusFile> {
     return this.enqueue(() => this.updateStatus(patch));
   }
 
-  private async updateStatus(patch: Partial<RunStatusFile>): Promise<RunStatusFile> {
+  private async updateStatus(patch: Patch<RunStatusFile>): Promise<RunStatusFile> {
     const next = mergeStatus(await this.readStatus(), patch, this.now());
     try {
       await atomicWriteJson(this.file(FILES.status), next);

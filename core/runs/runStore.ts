@@ -29,7 +29,7 @@ export interface RunStoreOptions {
 export class RunStore {
   readonly runsDir: string;
   private readonly now: () => Date;
-  private readonly onSkip?: (p: RunProblem) => void;
+  private readonly onSkip?: ((p: RunProblem) => void) | undefined;
 
   constructor(runsDir: string, opts: RunStoreOptions = {}) {
     this.runsDir = path.resolve(runsDir);

@@ -2,6 +2,7 @@
 import type { tf } from '../tf.js';
 import type { RunConfig, Method } from '../config/types.js';
 import type { AttentionEvent, EpochEvent, Phase, StepEvent } from '../events/types.js';
+import type { Patch } from '../util/exactOptional.js';
 
 /** tf.NamedTensor (what optimizer.getWeights() returns; not exported by the tfjs package root). */
 export interface NamedTensor { name: string; tensor: tf.Tensor }
@@ -105,7 +106,7 @@ export interface RunHandle {
   readonly configNotes?: readonly string[];
   readStatus(): Promise<RunStatusFile>;
   /** Merge into status.json (updatedAt, startedAt, endedAt, activeSeconds are kept by the handle). */
-  writeStatus(s: Partial<RunStatusFile>): Promise<RunStatusFile>;
+  writeStatus(s: Patch<RunStatusFile>): Promise<RunStatusFile>;
   writeEnvironment(env: object): Promise<void>;
   readEnvironment(): Promise<Record<string, unknown> | null>;
   appendMetric(m: MetricInput): Promise<void>;

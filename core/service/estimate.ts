@@ -5,6 +5,7 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { TEACHER_METHODS, type RunConfig } from '../config/types.js';
+import { teacherRecipe } from '../config/describe.js';
 import { inspectDataset } from '../data/inspect.js';
 import type { RunStore } from '../runs/runStore.js';
 import type { DurationEstimate } from './api.js';
@@ -132,7 +133,7 @@ async function planPhases(config: RunConfig, ctx: EstimateContext, inputShape: [
   const t = config.teacher;
   const needsTeacher = TEACHER_METHODS.includes(config.method) && t !== undefined;
   if (needsTeacher && t.source === 'train') {
-    const recipe = { ...config.training, ...(t.training ?? {}) };
+    const recipe = teacherRecipe(config);
     const batch = Math.min(recipe.batchSize, MAX_MEASURE_BATCH);
     plans.push({ phase: 'teacher', epochs: recipe.epochs, batchSize: recipe.batchSize, ...teacherImages,
       job: { phase: 'teacher', trainee: t.model, batch }, macs: macsOf(t.model) });

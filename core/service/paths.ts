@@ -26,8 +26,8 @@ function realish(p: string): string {
 }
 
 export class PathPolicy {
-  private readonly roots?: string[];
-  private readonly fileRoots?: string[];
+  private readonly roots?: string[] | undefined;
+  private readonly fileRoots?: string[] | undefined;
   private readonly listExtra: string[];
 
   /**

@@ -6,6 +6,7 @@ import { readQueueSettings, testQueueConnection, writeQueueSettings, QueueSettin
 import { QueueUrlError, redactQueueUrl } from '../queue/url.js';
 import type { QueueSettingsView, QueueTestResult } from './api.js';
 import { ServiceError } from './errors.js';
+import { definedOnly } from '../util/exactOptional.js';
 
 export interface QueueSettingsHost {
   /** The settings file (Electron: userData/queue.json). */
@@ -61,7 +62,7 @@ export function queueSettingsMethods(host: QueueSettingsHost | undefined, server
     async saveQueueSettings(settings) {
       if (!host) throw readOnly();
       try {
-        await writeQueueSettings(host.file, { ...(settings?.url ? { url: await unredact(settings.url) } : {}), ...(settings?.caFile ? { caFile: settings.caFile } : {}) });
+        await writeQueueSettings(host.file, { ...(settings?.url ? definedOnly({ url: await unredact(settings.url) }) : {}), ...(settings?.caFile ? { caFile: settings.caFile } : {}) });
       } catch (err) {
         if (err instanceof QueueSettingsError || err instanceof QueueUrlError) throw new ServiceError('invalid', err.message);
         throw err;

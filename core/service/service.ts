@@ -35,7 +35,7 @@ export interface ServiceOptions {
   /** Where runs train; default: in this process. */
   engine?: EngineHost;
   /** Folders the service may read datasets/teachers from and write exports to; undefined: anywhere. */
-  roots?: string[];
+  roots?: string[] | undefined;
   /**
    * Where exports may be written and folders listed when `roots` leaves reads open (serve mode on
    * loopback); the runs folder is always listable, and `listAlso` folders too.

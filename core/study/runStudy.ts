@@ -8,6 +8,7 @@ import type { RunStore } from '../runs/runStore.js';
 import type { RunHandle } from '../runs/types.js';
 import { armLabel, plannedRunConfig, teacherRunConfig } from './plan.js';
 import type { StudyRecord, StudyStore } from './record.js';
+import { definedOnly, type Patch } from '../util/exactOptional.js';
 
 export type RunOutcome = 'done' | 'failed' | 'cancelled';
 
@@ -68,7 +69,7 @@ async function drive(runs: RunStore, studies: StudyStore, id: string, driver: St
     }
   };
   const total = record.runs.length + (record.trainsTeacher ? 1 : 0);
-  const save = async (patch: Partial<StudyRecord>) => (record = await studies.save({ ...record, ...patch }));
+  const save = async (patch: Patch<StudyRecord>) => (record = await studies.save(definedOnly({ ...record, ...patch })));
   await save({ status: 'running', pid: process.pid, host: os.hostname(), error: undefined });
 
   const finish = async (status: StudyRecord['status'], error?: string) => {

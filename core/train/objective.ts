@@ -16,7 +16,7 @@ export interface StepInputs {
   x: tf.Tensor4D;
   y: tf.Tensor1D;
   /** The teacher's [logits, ...taps in pair order], inference mode, no gradient. */
-  teacherOut?: tf.Tensor[];
+  teacherOut?: tf.Tensor[] | undefined;
   /** Multiplier of β this step (linear β decay); 1 without decay. */
   betaScale: number;
 }

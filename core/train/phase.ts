@@ -50,7 +50,7 @@ export interface PhaseSpec {
   pairs: ResolvedHintPair[];
   probes: tf.Tensor4D | null;
   emit: (e: RunEvent) => void;
-  control?: TrainControl;
+  control?: TrainControl | undefined;
   /** A checkpoint of this phase to continue from (its tensors are disposed here). */
   resume: Checkpoint | null;
   /** Seeds this phase's data order and augmentation. */

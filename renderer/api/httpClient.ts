@@ -88,7 +88,7 @@ export function createHttpClient(baseUrl?: string, opts: HttpClientOptions = {})
   }
 
   // --- events: one socket, reference-counted subscriptions per run ('' = all runs) ---
-  const listeners = new Set<{ fn: EventListener; runId?: string }>();
+  const listeners = new Set<{ fn: EventListener; runId?: string | undefined }>();
   const keys = new Map<string, number>();
   let socket: WebSocketLike | null = null;
   let state: ConnectionState = 'idle';

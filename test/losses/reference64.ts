@@ -2,7 +2,7 @@
 // They give gradients accurate to ~1e-9, so TF.js's float32 autodiff can be held to tight tolerances.
 
 export type Shape4 = [number, number, number, number];
-export type Fn = { kind: 'sum' | 'sum-p' | 'max-p'; p?: number };
+export type Fn = { kind: 'sum' | 'sum-p' | 'max-p'; p?: number | undefined };
 
 const at4 = (s: Shape4, b: number, i: number, j: number, c: number) => ((b * s[1] + i) * s[2] + j) * s[3] + c;
 

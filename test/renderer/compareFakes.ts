@@ -3,14 +3,16 @@
 import { vi } from 'vitest';
 import type { RunSummary, Metric, AttentionSnapshot } from '../../core/runs/types.js';
 import type { ComparisonRow } from '../../core/service/api.js';
+import { definedOnly, type Patch } from '../../core/util/exactOptional.js';
 
-export function summary(id: string, over: Partial<RunSummary> = {}): RunSummary {
-  return {
+export function summary(id: string, over: Patch<RunSummary> = {}): RunSummary {
+  const base: RunSummary = {
     id, dir: `/data/runs/${id}`, name: `Run ${id}`, status: 'done', interrupted: false, resumable: false, method: 'at',
     models: 'WRN-10-1 ← WRN-10-2', student: 'WRN-10-1', teacher: 'WRN-10-2', dataset: '/data/fmnist', seed: 1, phase: null,
     epoch: 2, epochs: 2, best: { epoch: 2, top1: 0.5 }, last: { epoch: 2, top1: 0.5 }, durationSeconds: 30,
-    createdAt: '2026-11-28T10:00:00.000Z', updatedAt: '2026-11-28T10:01:00.000Z', ...over,
+    createdAt: '2026-11-28T10:00:00.000Z', updatedAt: '2026-11-28T10:01:00.000Z',
   };
+  return definedOnly({ ...base, ...over });
 }
 
 export function epoch(phase: 'teacher' | 'student', e: number, top1: number, n = 3): Metric {
@@ -35,8 +37,9 @@ export function snapshot(e: number, teacher = true): AttentionSnapshot {
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 export const probes = { split: 'test' as const, indices: [0, 1], labels: [2, 0], classes: ['Pullover', 'T-shirt'], pngBase64: [PNG, PNG] };
 
-export function row(id: string, over: Partial<ComparisonRow> = {}): ComparisonRow {
-  return { runId: id, name: `Run ${id}`, method: 'at', seed: 1, replicateKey: `config of ${id}`, models: 'WRN-10-1 ← WRN-10-2', params: 78000, multiplyAdds: 9.35e6, sizeBytes: 320000, latencyMs: 0.6, bestTop1: 0.5, lastTop1: 0.5, agreement: 0.7, trainSeconds: 30, backend: 'tensorflow', ...over };
+export function row(id: string, over: Patch<ComparisonRow> = {}): ComparisonRow {
+  const base: ComparisonRow = { runId: id, name: `Run ${id}`, method: 'at', seed: 1, replicateKey: `config of ${id}`, models: 'WRN-10-1 ← WRN-10-2', params: 78000, multiplyAdds: 9.35e6, sizeBytes: 320000, latencyMs: 0.6, bestTop1: 0.5, lastTop1: 0.5, agreement: 0.7, trainSeconds: 30, backend: 'tensorflow' };
+  return definedOnly({ ...base, ...over });
 }
 
 /** The mocked module's `api`: reset() puts fresh vi.fn()s on the same object. */

@@ -4,16 +4,18 @@ import type { RunEvent } from '../../core/events/types.js';
 import type { AttentionSnapshot, Metric, RunSummary } from '../../core/runs/types.js';
 import type { QueueSettingsView, QueueTestResult, RunDetail, TryImageResult } from '../../core/service/api.js';
 import type { UiApi } from '../../renderer/src/lib/api.js';
+import { definedOnly, type Patch } from '../../core/util/exactOptional.js';
 
 export const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==';
 
-export function summary(id: string, over: Partial<RunSummary> = {}): RunSummary {
-  return {
+export function summary(id: string, over: Patch<RunSummary> = {}): RunSummary {
+  const base: RunSummary = {
     id, dir: `/runs/${id}`, name: `run ${id}`, status: 'done', interrupted: false, resumable: false, method: 'at',
     models: 'WRN-16-1 ← WRN-16-2', student: 'WRN-16-1', teacher: 'WRN-16-2', dataset: 'fashion-mnist', seed: 1,
     phase: 'student', epoch: 2, epochs: 2, best: { epoch: 2, top1: 0.763 }, durationSeconds: 125,
-    createdAt: '2026-11-28T10:00:00.000Z', updatedAt: '2026-11-28T10:02:05.000Z', ...over,
+    createdAt: '2026-11-28T10:00:00.000Z', updatedAt: '2026-11-28T10:02:05.000Z',
   };
+  return definedOnly({ ...base, ...over });
 }
 
 export function detail(s: RunSummary, error?: string): RunDetail {
@@ -48,7 +50,7 @@ export const connectionListeners = new Set<ConnListener>();
 export function emitConnection(state: Parameters<ConnListener>[0]): void {
   for (const fn of [...connectionListeners]) fn(state);
 }
-export const listeners = new Set<{ fn: Listener; runId?: string }>();
+export const listeners = new Set<{ fn: Listener; runId?: string | undefined }>();
 export function emit(runId: string, ev: RunEvent): void {
   for (const l of [...listeners]) if (!l.runId || l.runId === runId) l.fn(runId, ev);
 }

@@ -15,6 +15,7 @@ import type {
   AttentionPreview, AttentionPreviewRequest, BackendOption, DatasetView, DirectoryListing, DurationEstimate, EstimateRequest,
   ModelEstimate, RunDetail, TeacherFileView, ValidationResult,
 } from '../../core/service/api.js';
+import { definedOnly, type Patch } from '../../core/util/exactOptional.js';
 
 export const FASHION = '/usr/share/datasets/fashion-mnist';
 export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
@@ -103,10 +104,11 @@ export const DONE_RUN: RunSummary = {
   createdAt: '2026-11-27T10:00:00.000Z', updatedAt: '2026-11-27T10:30:00.000Z',
 };
 
-export const RUNNING_RUN: RunSummary = {
-  ...DONE_RUN, id: '2026-11-28-at-quick', dir: '/tmp/runs/2026-11-28-at-quick', name: 'quick AT', status: 'running', method: 'at',
+const running: Patch<RunSummary> = {
+  id: '2026-11-28-at-quick', dir: '/tmp/runs/2026-11-28-at-quick', name: 'quick AT', status: 'running', method: 'at',
   models: 'WRN-16-1 ← WRN-16-2', student: 'WRN-16-1', teacher: 'WRN-16-2', epoch: 2, best: undefined, last: undefined,
 };
+export const RUNNING_RUN: RunSummary = definedOnly({ ...DONE_RUN, ...running });
 
 /** The config of the run "Duplicate" copies in the tests: KD, WRN-22-1 student, 12 epochs, cosine. */
 export function copiedConfig(): RunConfig {

@@ -17,7 +17,7 @@ export interface FakeApi extends AtStudioApi {
 
 export function fakeApi(): FakeApi {
   const calls: { method: string; args: unknown[] }[] = [];
-  const listeners = new Set<{ fn: EventListener; runId?: string }>();
+  const listeners = new Set<{ fn: EventListener; runId?: string | undefined }>();
   const api: Record<string, unknown> = {};
   for (const m of API_METHODS) {
     api[m] = async (...args: unknown[]) => {

@@ -13,7 +13,7 @@ let srv: RunningServer;
 const clients: HttpApi[] = [];
 const Ws = WebSocket as unknown as WebSocketCtor;
 const make = (url: string, token?: string) => {
-  const c = createHttpClient(url, { WebSocket: Ws, token, reconnectMinMs: 20, reconnectMaxMs: 100 });
+  const c = createHttpClient(url, { WebSocket: Ws, ...(token ? { token } : {}), reconnectMinMs: 20, reconnectMaxMs: 100 });
   clients.push(c);
   return c;
 };

@@ -10,10 +10,10 @@ beforeAll(async () => {
 });
 
 function net(prefix?: string, units = 3): tf.LayersModel {
-  const n = (s: string) => (prefix ? `${prefix}${s}` : undefined);
+  const named = (s: string) => (prefix ? { name: `${prefix}${s}` } : {});
   const input = tf.input({ shape: [4] });
-  const h = tf.layers.dense({ units, name: n('dense') }).apply(input) as tf.SymbolicTensor;
-  const b = tf.layers.batchNormalization({ name: n('bn') }).apply(h) as tf.SymbolicTensor;
+  const h = tf.layers.dense({ units, ...named('dense') }).apply(input) as tf.SymbolicTensor;
+  const b = tf.layers.batchNormalization(named('bn')).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: b });
 }
 const values = (m: tf.LayersModel) => m.weights.map((w) => Array.from(w.read().dataSync()));

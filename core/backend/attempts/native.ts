@@ -56,5 +56,6 @@ export async function tryNative(name: 'tensorflow-gpu' | 'tensorflow', ctx: Atte
     if (ctx.forced) return { ok: false, reason: why };
     return { ok: true, reason: why, threads, versions, gpu: false, warnings: [why] };
   }
-  return { ok: true, reason: `${pkg} loaded libtensorflow with CUDA (${cuda?.reason ?? 'libraries found'})`, threads, versions, gpu: onGpu };
+  return { ok: true, reason: `${pkg} loaded libtensorflow with CUDA (${cuda?.reason ?? 'libraries found'})`, threads, versions,
+    ...(onGpu === undefined ? {} : { gpu: onGpu }) };
 }

@@ -193,7 +193,7 @@ export class WizardDraft {
 export interface TeacherView {
   name: string;
   params: number;
-  multiplyAdds?: number;
+  multiplyAdds?: number | undefined;
   sizeBytes?: number;
   taps: TapInfo[];
   /** A model file's layers that could be taps, in graph order (the person may choose among them). */
@@ -202,7 +202,7 @@ export interface TeacherView {
   trained: boolean;
   numClasses?: number;
   inputShape?: [number, number, number] | null;
-  notes?: string[];
+  notes?: string[] | undefined;
 }
 
 /** What the engine said about the draft; the Wizard's effects keep it current. */

@@ -21,9 +21,9 @@ export interface PresetPlan {
   lr: number;
   schedule: LrSchedule;
   /** Training images (data.limit); undefined: all of them. */
-  limit?: number;
+  limit?: number | undefined;
   /** Test images (data.testLimit); undefined: all of them. */
-  testLimit?: number;
+  testLimit?: number | undefined;
   /** The plan's estimated duration here, seconds. */
   seconds: number;
 }
@@ -81,7 +81,7 @@ export function planPreset(key: PresetKey, est: DurationEstimate, cfg: RunConfig
 }
 
 /** Image limits a preset wrote (so a later preset may take them back, while the person's own stay). */
-export interface PresetLimits { limit?: number; testLimit?: number }
+export interface PresetLimits { limit?: number | undefined; testLimit?: number | undefined }
 
 /** The training images a preset plans for: the person's own limit when they set one, else all. */
 export function plannedImages(c: RunConfig, trainCount: number, prev: PresetLimits): number {
