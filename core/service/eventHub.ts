@@ -1,7 +1,7 @@
 // Run events on their way to subscribers: step events throttled per run (core/events/throttle.ts), each
 // subscriber given every run's events or one run's, and a listener that throws never stops the others.
 import { throttleEvents, type ThrottledSink } from '../events/throttle.js';
-import type { RunEvent } from '../events/types.js';
+import { isTerminalEvent, type RunEvent } from '../events/types.js';
 import type { EventListener } from './api.js';
 
 interface Subscriber { listener: EventListener; runId?: string }
@@ -20,7 +20,7 @@ export class EventHub {
       this.throttles.set(runId, sink);
     }
     sink(e);
-    if (e.type === 'done' || e.type === 'failed' || e.type === 'cancelled') {
+    if (isTerminalEvent(e)) {
       sink.close();
       this.throttles.delete(runId);
     }

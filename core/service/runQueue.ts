@@ -2,6 +2,7 @@
 // remote queue (BullMQ on Redis) — all go to the workers at once. It follows the engine's notices, writes
 // a run failed when its engine could not take it or went away (markFailed), and wakes whoever waits for
 // a run to stop (a study's driver) or for the queue to be idle (tests, the CLI).
+import { isTerminalEvent } from '../events/types.js';
 import type { RemoteRunQueue } from '../queue/remoteRuns.js';
 import { assertRunUnlocked } from '../runs/runLock.js';
 import type { RunStore } from '../runs/runStore.js';
@@ -50,7 +51,7 @@ export class RunQueue {
   constructor(private readonly opts: RunQueueOptions) {
     this.offNotice = opts.engine.onNotice((n) => void this.onNotice(n).catch((err) => console.error('service: engine notice failed', err)));
     this.offRemote = opts.remote?.onEvent((runId, e) => {
-      if (e.type === 'done' || e.type === 'failed' || e.type === 'cancelled') this.remoteEnded.add(runId);
+      if (isTerminalEvent(e)) this.remoteEnded.add(runId);
       this.opts.events.dispatch(runId, e);
     }) ?? (() => undefined);
   }

@@ -2,7 +2,8 @@
 import { vi } from 'vitest';
 import type { RunEvent } from '../../core/events/types.js';
 import type { AttentionSnapshot, Metric, RunSummary } from '../../core/runs/types.js';
-import type { QueueSettingsView, QueueTestResult, RunDetail, TryImageResult } from '../../core/service/api.js';
+import type { RunDetail, TryImageResult } from '../../core/service/api.js';
+import { fakeQueueMethods } from './fakeQueue.js';
 import type { UiApi } from '../../renderer/src/lib/api.js';
 import { definedOnly, type Patch } from '../../core/util/exactOptional.js';
 
@@ -76,9 +77,7 @@ function make() {
     exportMetrics: vi.fn(async (_id: string, dest: string) => ({ path: dest, bytes: 1 })),
     unsubscribed: vi.fn(),
     onConnection: vi.fn((fn: ConnListener) => { connectionListeners.add(fn); return () => { connectionListeners.delete(fn); }; }),
-    queueSettings: vi.fn(async (): Promise<QueueSettingsView> => ({ editable: false, active: null, activeCaFile: null, source: 'none', saved: null, restartNeeded: false, settingsFile: null })),
-    testQueue: vi.fn(async (): Promise<QueueTestResult> => ({ ok: false, message: 'no queue in this fake' })),
-    saveQueueSettings: vi.fn(async (): Promise<QueueSettingsView> => ({ editable: false, active: null, activeCaFile: null, source: 'none', saved: null, restartNeeded: false, settingsFile: null })),
+    ...fakeQueueMethods(),
     subscribe: vi.fn((fn: Listener, runId?: string) => {
       const entry = { fn, runId };
       listeners.add(entry);

@@ -10,7 +10,7 @@ import type { ModelFamilySpec, RunConfig } from '../../core/config/types.js';
 import type { TapInfo } from '../../core/models/types.js';
 import type { RunSummary } from '../../core/runs/types.js';
 import type { StudyView } from '../../core/study/types.js';
-import type { QueueSettingsView, QueueTestResult } from '../../core/service/api.js';
+import { fakeQueueMethods } from './fakeQueue.js';
 import type {
   AttentionPreview, AttentionPreviewRequest, BackendOption, DatasetView, DirectoryListing, DurationEstimate, EstimateRequest,
   ModelEstimate, RunDetail, TeacherFileView, ValidationResult,
@@ -234,9 +234,7 @@ function makeFake() {
     cancelStudy: vi.fn(async () => {}),
     resumeStudy: vi.fn(async () => {}),
     exportStudyReport: vi.fn(async (_id: string, dest: string) => ({ path: dest, bytes: 1000 })),
-    queueSettings: vi.fn(async (): Promise<QueueSettingsView> => ({ editable: false, active: null, activeCaFile: null, source: 'none', saved: null, restartNeeded: false, settingsFile: null })),
-    testQueue: vi.fn(async (): Promise<QueueTestResult> => ({ ok: false, message: 'no queue in this fake' })),
-    saveQueueSettings: vi.fn(async (): Promise<QueueSettingsView> => ({ editable: false, active: null, activeCaFile: null, source: 'none', saved: null, restartNeeded: false, settingsFile: null })),
+    ...fakeQueueMethods(),
     subscribe: vi.fn(() => () => {}),
   } satisfies UiApi; // the fake keeps the real API's shape: a method renamed or retyped there fails here
 }
