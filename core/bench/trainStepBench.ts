@@ -19,6 +19,7 @@ import type { ModelFamilySpec } from '../models/index.js';
 import { atLoss, atTerm, crossEntropy } from '../losses/index.js';
 import { installKernelProfiler, type KernelTiming } from './kernelProfile.js';
 import { disposeMomentum } from '../util/disposeMomentum.js';
+import { median } from '../util/median.js';
 
 export type { ModelFamilySpec };
 
@@ -88,11 +89,6 @@ async function useBackendNamed(name: string, wasmThreads?: number | 'auto'): Pro
 
 function rssMB(): number {
   return typeof process !== 'undefined' ? process.memoryUsage().rss / 2 ** 20 : 0;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 export async function benchTrainStep(opts: TrainStepBenchOptions = {}): Promise<TrainStepBenchResult> {

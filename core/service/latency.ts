@@ -11,6 +11,7 @@ import type { RunStore } from '../runs/runStore.js';
 import { inputShapeOf } from '../train/networks.js';
 import type { LatencyComparison, LatencyRow } from './api.js';
 import { ServiceError } from './errors.js';
+import { median } from '../util/median.js';
 
 export interface InterleaveOptions {
   /** Untimed rounds first (kernel set-up, caches). */
@@ -34,12 +35,7 @@ export interface InterleaveResult {
   medians: number[];
 }
 
-export function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+export { median };
 
 /**
  * Times each runner once per round, round after round, so a busy spell of the machine falls on all of them
